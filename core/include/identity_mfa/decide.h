@@ -1,0 +1,96 @@
+// The MFA state machine (CONTRACT §2, §5): one decision per request.
+//
+// Given the operation, the raw body, the user's stored state, the time and
+// random bytes, `decide` returns either a catalog error or the new state plus
+// the response body. The host loads the state before and stores `new_state`
+// after, with a compare-and-set in one transaction.
+#ifndef IDENTITY_MFA_DECIDE_H_
+#define IDENTITY_MFA_DECIDE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "identity_mfa/crypto_host.h"
+#include "identity_mfa/errors.h"
+#include "identity_mfa/otp.h"
+#include "identity_mfa/request.h"
+
+namespace identity_mfa {
+
+enum class Operation : uint8_t {
+  kStatus,         // GET  /v1/users/{id}/mfa
+  kSetup,          // POST .../mfa/setup
+  kVerify,         // POST .../mfa/verify
+  kEnable,         // POST .../mfa/enable
+  kPreferred,      // PATCH .../mfa/preferred
+  kDisable,        // POST .../mfa/disable
+  kRecoveryCodes,  // POST .../mfa/recovery-codes
+};
+constexpr int kOperationCount = 7;
+
+// The route whose body an operation takes (not for kStatus).
+inline Route route_of(Operation op) { return static_cast<Route>(static_cast<int>(op) - 1); }
+
+// Timings of CONTRACT §5.
+constexpr int64_t kDefaultPendingTtlMs = 10 * 60 * 1000;
+constexpr int64_t kCodeTtlMs = 5 * 60 * 1000;        // email/SMS codes
+constexpr int64_t kResendIntervalMs = 30 * 1000;     // between email/SMS sends
+constexpr int kMaxFailures = 5;                      // then the user is locked
+constexpr int64_t kLockMs = 15 * 60 * 1000;
+// Random bytes a decision may consume (TOTP secret, recovery codes, a code).
+constexpr size_t kRandomBytesNeeded = 128;
+
+struct UserProfile {
+  bool exists = true;
+  std::string username;  // the otpauth account label
+  std::string email;     // "" when the user has none
+  std::string phone;     // E.164, "" when the user has none
+};
+
+struct Settings {
+  std::string issuer = "identity-mfa";
+  TotpParams totp;  // for new app enrollments
+  int64_t pending_ttl_ms = kDefaultPendingTtlMs;
+  size_t body_limit = kDefaultBodyLimit;
+};
+
+struct DecisionInput {
+  Operation op = Operation::kStatus;
+  std::string_view body;   // raw request body (ignored for kStatus)
+  std::string_view state;  // stored state JSON, "" for none
+  int64_t now_ms = 0;      // Unix time in milliseconds
+  bool admin = false;      // the token is an administrator's
+  std::string_view random; // kRandomBytesNeeded bytes from a CSPRNG
+  UserProfile user;
+  Settings settings;
+};
+
+// A message for the host's sender (email or SMS setup).
+struct Outbound {
+  std::string channel;  // "email" or "sms"; "" when nothing is to be sent
+  std::string to;
+  std::string text;     // holds the one-time code: never log it
+};
+
+struct Decision {
+  int status = 200;
+  ErrorCode error = ErrorCode::kNone;
+  std::string body;            // the JSON response body (success or error)
+  int64_t retry_after_s = 0;   // > 0 with 429: the Retry-After header
+  bool state_changed = false;  // store `new_state` (failures count too)
+  std::string new_state;
+  Outbound outbound;
+  std::string mfa_type;             // the type the request concerned, or ""
+  std::vector<std::string> audit;   // events: "setup", "verify.ok", "lock", ...
+};
+
+Decision decide(const DecisionInput& input, CryptoHost& host, RequestValidator& validator);
+
+// The JSON error body {code,title,message[,fields]} for a catalog error.
+std::string error_body(ErrorCode code, const std::vector<FieldEntry>& fields);
+
+}  // namespace identity_mfa
+
+#endif  // IDENTITY_MFA_DECIDE_H_

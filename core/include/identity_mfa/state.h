@@ -1,0 +1,67 @@
+// A user's stored MFA state. The core reads it as JSON and writes it back as
+// JSON; the host stores the text (encrypting secrets at rest) and never needs
+// to understand it.
+#ifndef IDENTITY_MFA_STATE_H_
+#define IDENTITY_MFA_STATE_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "identity_mfa/otp.h"
+#include "identity_mfa/request.h"
+
+namespace identity_mfa {
+
+// An enabled factor.
+struct Factor {
+  bool enabled = false;
+  std::string secret;      // app: base32 TOTP secret
+  TotpParams totp;         // app
+  int64_t last_step = -1;  // app: last accepted TOTP step (replay guard)
+};
+
+// A pending enrollment, created by setup and consumed by enable.
+struct Pending {
+  bool active = false;
+  int64_t created_at = 0;  // ms
+  int64_t expires_at = 0;  // ms; the enrollment is void from this time on
+  bool verified = false;
+  std::vector<std::string> recovery_hashes;  // the set issued with this setup
+  // app
+  std::string secret;
+  TotpParams totp;
+  int64_t last_step = -1;
+  // email / sms
+  std::string code_hash;        // hex peppered HMAC; "" once used
+  int64_t sent_at = 0;          // ms
+  int64_t code_expires_at = 0;  // ms
+};
+
+struct MfaState {
+  std::array<Factor, kMfaTypeCount> factors;
+  std::array<Pending, kMfaTypeCount> pending;
+  std::optional<MfaType> preferred;
+  std::vector<std::string> recovery_hashes;  // the active set, unused codes only
+  int failures = 0;                          // consecutive failed attempts
+  int64_t locked_until = 0;                  // ms; 0 when not locked
+
+  Factor& factor(MfaType t) { return factors[static_cast<size_t>(t)]; }
+  const Factor& factor(MfaType t) const { return factors[static_cast<size_t>(t)]; }
+  Pending& pending_for(MfaType t) { return pending[static_cast<size_t>(t)]; }
+  bool any_enabled() const;
+};
+
+constexpr int kStateVersion = 1;
+
+// Parses a stored state; "" means a user who never set MFA up. Returns
+// nullopt for a state this version cannot read.
+std::optional<MfaState> parse_state(std::string_view json);
+std::string serialize_state(const MfaState& state);
+
+}  // namespace identity_mfa
+
+#endif  // IDENTITY_MFA_STATE_H_

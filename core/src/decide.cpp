@@ -1,0 +1,486 @@
+#include "identity_mfa/decide.h"
+
+#include <optional>
+
+#include "identity_mfa/base32.h"
+#include "identity_mfa/otpauth.h"
+#include "identity_mfa/recovery_codes.h"
+#include "identity_mfa/state.h"
+#include "json_writer.h"
+
+namespace identity_mfa {
+
+std::string error_body(ErrorCode code, const std::vector<FieldEntry>& fields) {
+  const CatalogEntry& e = catalog_entry(code);
+  JsonWriter w;
+  w.begin_object();
+  w.key("code").string(e.code);
+  w.key("title").string(e.title);
+  w.key("message").string(e.message);
+  if (!fields.empty()) {
+    w.key("fields").begin_object();
+    for (const auto& f : fields) w.key(f.name).string(f.text);
+    w.end_object();
+  }
+  w.end_object();
+  return w.take();
+}
+
+namespace {
+
+constexpr size_t kSecretBytes = 20;  // 160-bit TOTP secrets (RFC 4226 §4)
+constexpr size_t kRecoveryOffset = kSecretBytes;
+constexpr size_t kCodeOffset = kRecoveryOffset + kRecoveryCodeCount * kRecoveryCodeRandomBytes;
+static_assert(kCodeOffset + 28 <= kRandomBytesNeeded, "random budget");
+
+int64_t ceil_seconds(int64_t ms) { return (ms + 999) / 1000; }
+
+// One decision in progress. Each operation reads the validated request and
+// the state, and ends in exactly one of ok() or fail().
+class Decider {
+ public:
+  Decider(const DecisionInput& in, CryptoHost& host, const ValidationResult* request)
+      : in_(in), host_(host), request_(request) {}
+
+  Decision run(MfaState state);
+
+ private:
+  void status();
+  void setup(MfaType type);
+  void verify(MfaType type);
+  void enable(MfaType type);
+  void preferred(MfaType type);
+  void disable(MfaType type);
+  void regenerate();
+
+  // Outcomes.
+  void ok(std::string body) {
+    d_.status = 200;
+    d_.body = std::move(body);
+  }
+  void fail(ErrorCode code, std::vector<FieldEntry> fields = {}) {
+    d_.error = code;
+    d_.status = catalog_entry(code).status;
+    d_.body = error_body(code, fields);
+  }
+  void fail_locked(int64_t until_ms) {
+    fail(ErrorCode::kTooManyAttempts);
+    d_.retry_after_s = ceil_seconds(until_ms - in_.now_ms);
+  }
+  // A wrong passcode or recovery code: counts toward the lockout.
+  void fail_attempt(ErrorCode code);
+  void succeed_attempt() {
+    if (state_.failures != 0) changed();
+    state_.failures = 0;
+  }
+  void changed() { d_.state_changed = true; }
+  void audit(const char* event) { d_.audit.emplace_back(event); }
+
+  // Checks shared by operations; each returns false after fail().
+  bool check_unlocked();
+  bool check_secret(std::string_view expected);
+  std::optional<Pending*> live_pending(MfaType type);
+
+  std::optional<std::string_view> field(Field f) const { return request_->get(f); }
+  bool totp_accept(const std::string& secret, const TotpParams& params, int64_t* last_step);
+  std::optional<std::vector<std::string>> new_recovery_set(std::vector<std::string>* hashes);
+  std::optional<std::string> hash_code(std::string_view code);
+  std::string one_time_code() const;
+  std::string methods_json() const;
+
+  const DecisionInput& in_;
+  CryptoHost& host_;
+  const ValidationResult* request_;
+  MfaState state_;
+  Decision d_;
+  bool host_failed_ = false;
+};
+
+void Decider::fail_attempt(ErrorCode code) {
+  changed();
+  if (++state_.failures >= kMaxFailures) {
+    state_.failures = 0;
+    state_.locked_until = in_.now_ms + kLockMs;
+    audit("lock");
+    fail_locked(state_.locked_until);
+    return;
+  }
+  fail(code);
+}
+
+bool Decider::check_unlocked() {
+  if (state_.locked_until > in_.now_ms) {
+    fail_locked(state_.locked_until);
+    return false;
+  }
+  return true;
+}
+
+bool Decider::check_secret(std::string_view expected) {
+  auto sent = field(Field::kSecret);
+  if (sent && constant_time_equal(*sent, expected)) return true;
+  fail(ErrorCode::kSecretMismatch);
+  return false;
+}
+
+// The type's pending enrollment if it exists and has not expired; otherwise
+// fails with IDE-0043 and returns nullopt.
+std::optional<Pending*> Decider::live_pending(MfaType type) {
+  Pending& p = state_.pending_for(type);
+  if (p.active && in_.now_ms < p.expires_at) return &p;
+  fail(ErrorCode::kSetupNotInitiated);
+  return std::nullopt;
+}
+
+bool Decider::totp_accept(const std::string& secret, const TotpParams& params,
+                          int64_t* last_step) {
+  auto key = base32_decode(secret);
+  if (!key) {
+    host_failed_ = true;
+    return false;
+  }
+  TotpResult r = totp_verify(host_, *key, params, in_.now_ms, *field(Field::kPasscode), *last_step);
+  if (r.check == TotpCheck::kHostFailure) host_failed_ = true;
+  if (r.check != TotpCheck::kAccepted) return false;
+  *last_step = r.step;
+  return true;
+}
+
+// Ten fresh codes: plaintext for the response, peppered hashes for the state.
+std::optional<std::vector<std::string>> Decider::new_recovery_set(std::vector<std::string>* hashes) {
+  std::vector<std::string> codes;
+  hashes->clear();
+  for (size_t i = 0; i < kRecoveryCodeCount; ++i) {
+    size_t at = kRecoveryOffset + i * kRecoveryCodeRandomBytes;
+    codes.push_back(recovery_code_from_random(in_.random.substr(at, kRecoveryCodeRandomBytes)));
+    auto hash = hash_recovery_code(host_, codes.back());
+    if (!hash) return std::nullopt;
+    hashes->push_back(std::move(*hash));
+  }
+  return codes;
+}
+
+// Email/SMS codes are hashed under a prefix so they can never collide with a
+// recovery-code hash made under the same pepper.
+std::optional<std::string> Decider::hash_code(std::string_view code) {
+  std::string message = "otp:";
+  message += code;
+  auto mac = host_.peppered_hash(message);
+  if (!mac) return std::nullopt;
+  return to_hex(*mac);
+}
+
+// Six uniform digits: rejection sampling over 32-bit words removes the bias
+// of a plain modulo (2^32 is not a multiple of 10^6).
+std::string Decider::one_time_code() const {
+  constexpr uint32_t kRange = 1000000;
+  constexpr uint32_t kLimit = 0xFFFFFFFFu - (0xFFFFFFFFu % kRange);
+  uint32_t value = 0;
+  for (size_t at = kCodeOffset; at + 4 <= kRandomBytesNeeded; at += 4) {
+    value = 0;
+    for (size_t i = 0; i < 4; ++i) value = (value << 8) | static_cast<unsigned char>(in_.random[at + i]);
+    if (value < kLimit) break;
+  }
+  value %= kRange;
+  std::string code(6, '0');
+  for (int i = 5; i >= 0; --i) {
+    code[static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return code;
+}
+
+std::string Decider::methods_json() const {
+  JsonWriter w;
+  w.begin_array();
+  for (int t = 0; t < kMfaTypeCount; ++t) {
+    if (state_.factors[t].enabled) w.string(mfa_type_name(static_cast<MfaType>(t)));
+  }
+  w.end_array();
+  return w.take();
+}
+
+void Decider::status() {
+  JsonWriter w;
+  w.begin_object();
+  w.key("enabled").boolean(state_.any_enabled());
+  w.key("preferredType").string(state_.preferred ? mfa_type_name(*state_.preferred) : "");
+  w.key("methods").begin_array();
+  for (int t = 0; t < kMfaTypeCount; ++t) {
+    if (state_.factors[t].enabled) w.string(mfa_type_name(static_cast<MfaType>(t)));
+  }
+  w.end_array();
+  w.key("totpEnabled").boolean(state_.factor(MfaType::kApp).enabled);
+  w.key("emailEnabled").boolean(state_.factor(MfaType::kEmail).enabled);
+  w.key("smsEnabled").boolean(state_.factor(MfaType::kSms).enabled);
+  w.key("recoveryCodesRemaining").number(static_cast<int64_t>(state_.recovery_hashes.size()));
+  w.key("pending").begin_array();
+  for (int t = 0; t < kMfaTypeCount; ++t) {
+    const Pending& p = state_.pending[t];
+    if (!p.active || in_.now_ms >= p.expires_at) continue;
+    w.begin_object();
+    w.key("mfaType").string(mfa_type_name(static_cast<MfaType>(t)));
+    w.key("expiresAt").string(iso_time(p.expires_at));
+    w.key("verified").boolean(p.verified);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("lockedUntil");
+  if (state_.locked_until > in_.now_ms) {
+    w.string(iso_time(state_.locked_until));
+  } else {
+    w.null();
+  }
+  w.end_object();
+  ok(w.take());
+}
+
+void Decider::setup(MfaType type) {
+  if (state_.factor(type).enabled) return fail(ErrorCode::kAlreadyEnabled);
+  const std::string& to = type == MfaType::kEmail ? in_.user.email : in_.user.phone;
+  if (type != MfaType::kApp && to.empty()) return fail(ErrorCode::kChannelUnavailable);
+  Pending& old = state_.pending_for(type);
+  if (type != MfaType::kApp && old.active && in_.now_ms < old.expires_at &&
+      in_.now_ms - old.sent_at < kResendIntervalMs) {
+    return fail_locked(old.sent_at + kResendIntervalMs);
+  }
+
+  Pending p;
+  p.active = true;
+  p.created_at = in_.now_ms;
+  p.expires_at = in_.now_ms + in_.settings.pending_ttl_ms;
+  auto codes = new_recovery_set(&p.recovery_hashes);
+  if (!codes) return fail(ErrorCode::kOperationFailed);
+
+  JsonWriter w;
+  w.begin_object();
+  if (type == MfaType::kApp) {
+    p.secret = base32_encode(in_.random.substr(0, kSecretBytes), false);
+    p.totp = in_.settings.totp;
+    w.key("secret").string(p.secret);
+    w.key("url").string(otpauth_url(in_.settings.issuer, in_.user.username, p.secret, p.totp));
+  } else {
+    std::string code = one_time_code();
+    auto hash = hash_code(code);
+    if (!hash) return fail(ErrorCode::kOperationFailed);
+    p.code_hash = std::move(*hash);
+    p.sent_at = in_.now_ms;
+    p.code_expires_at = in_.now_ms + kCodeTtlMs;
+    d_.outbound = {mfa_type_name(type), to,
+                   "Your " + in_.settings.issuer + " verification code is " + code +
+                       ". It expires in 5 minutes."};
+  }
+  w.key("recoveryCodes").strings(*codes);
+  w.key("mfaType").string(mfa_type_name(type));
+  w.key("enabled").boolean(false);
+  w.end_object();
+
+  old = std::move(p);
+  changed();
+  audit("setup");
+  ok(w.take());
+}
+
+void Decider::verify(MfaType type) {
+  if (!check_unlocked()) return audit("verify.failed");
+  auto pending = live_pending(type);
+  if (!pending) return audit("verify.failed");
+  Pending& p = **pending;
+  if (type == MfaType::kApp && !check_secret(p.secret)) return audit("verify.failed");
+
+  bool accepted;
+  if (type == MfaType::kApp) {
+    accepted = totp_accept(p.secret, p.totp, &p.last_step);
+  } else {
+    auto hash = hash_code(*field(Field::kPasscode));
+    if (!hash) host_failed_ = true;
+    accepted = hash && !p.code_hash.empty() && in_.now_ms < p.code_expires_at &&
+               constant_time_equal(*hash, p.code_hash);
+    if (accepted) p.code_hash.clear();  // single use
+  }
+  if (host_failed_) return fail(ErrorCode::kOperationFailed);
+  if (!accepted) {
+    audit("verify.failed");
+    return fail_attempt(ErrorCode::kInvalidPasscode);
+  }
+  p.verified = true;
+  succeed_attempt();
+  changed();
+  audit("verify.ok");
+  ok(R"({"verified":true})");
+}
+
+void Decider::enable(MfaType type) {
+  if (!check_unlocked()) return audit("enable.failed");
+  if (state_.factor(type).enabled) {
+    audit("enable.failed");
+    return fail(ErrorCode::kAlreadyEnabled);
+  }
+  auto pending = live_pending(type);
+  if (!pending) return audit("enable.failed");
+  Pending& p = **pending;
+  if (!p.verified) {
+    audit("enable.failed");
+    return fail(ErrorCode::kPasscodeNotVerified);
+  }
+  if (type == MfaType::kApp && !check_secret(p.secret)) return audit("enable.failed");
+
+  auto hash = hash_recovery_code(host_, *field(Field::kRecoveryCode));
+  if (!hash) return fail(ErrorCode::kOperationFailed);
+  int index = find_hash(p.recovery_hashes, *hash);
+  if (index < 0) {
+    audit("enable.failed");
+    return fail_attempt(ErrorCode::kInvalidRecoveryCode);
+  }
+
+  // One atomic step: the factor, the new active set (less the code just
+  // typed), the preferred type, and the pending enrollment removed.
+  Factor& f = state_.factor(type);
+  f.enabled = true;
+  f.secret = p.secret;
+  f.totp = p.totp;
+  f.last_step = p.last_step;
+  p.recovery_hashes.erase(p.recovery_hashes.begin() + index);
+  state_.recovery_hashes = std::move(p.recovery_hashes);
+  if (!state_.preferred) state_.preferred = type;
+  p = Pending{};
+  succeed_attempt();
+  changed();
+  audit("enable.ok");
+  ok(R"({"enabled":true})");
+}
+
+void Decider::preferred(MfaType type) {
+  const Factor& f = state_.factor(type);
+  if (!f.enabled) return fail(ErrorCode::kNotEnabled);
+  if (type == MfaType::kApp && field(Field::kSecret) && !check_secret(f.secret)) return;
+  if (state_.preferred != type) changed();
+  state_.preferred = type;
+  JsonWriter w;
+  w.begin_object().key("preferredType").string(mfa_type_name(type)).end_object();
+  ok(w.take());
+}
+
+void Decider::disable(MfaType type) {
+  auto passcode = field(Field::kPasscode);
+  auto recovery = field(Field::kRecoveryCode);
+  bool credentials = passcode || recovery;
+  if (!credentials && !in_.admin) {
+    constexpr std::string_view kReason = "send one of passcode and recoveryCode";
+    return fail(ErrorCode::kMissingFields,
+                {{static_cast<int>(Field::kPasscode), "passcode", kReason},
+                 {static_cast<int>(Field::kRecoveryCode), "recoveryCode", kReason}});
+  }
+  if (credentials && !check_unlocked()) return;
+  Factor& f = state_.factor(type);
+  if (!f.enabled) return fail(ErrorCode::kNotEnabled);
+
+  if (passcode) {
+    bool accepted = totp_accept(f.secret, f.totp, &f.last_step);
+    if (host_failed_) return fail(ErrorCode::kOperationFailed);
+    if (!accepted) return fail_attempt(ErrorCode::kInvalidPasscode);
+  } else if (recovery) {
+    auto hash = hash_recovery_code(host_, *recovery);
+    if (!hash) return fail(ErrorCode::kOperationFailed);
+    int index = find_hash(state_.recovery_hashes, *hash);
+    if (index < 0) return fail_attempt(ErrorCode::kInvalidRecoveryCode);
+    state_.recovery_hashes.erase(state_.recovery_hashes.begin() + index);
+  }
+
+  f = Factor{};
+  if (state_.preferred == type) state_.preferred.reset();
+  for (int t = 0; t < kMfaTypeCount && !state_.preferred; ++t) {
+    if (state_.factors[t].enabled) state_.preferred = static_cast<MfaType>(t);
+  }
+  // Recovery codes stand in for a second factor: with none left they go.
+  if (!state_.any_enabled()) state_.recovery_hashes.clear();
+  succeed_attempt();
+  changed();
+  audit("disable");
+  JsonWriter w;
+  w.begin_object().key("enabled").boolean(state_.any_enabled()).key("methods");
+  std::string body = w.take() + methods_json() + "}";
+  ok(std::move(body));
+}
+
+void Decider::regenerate() {
+  if (!check_unlocked()) return;
+  if (!state_.any_enabled()) return fail(ErrorCode::kNotEnabled);
+  if (auto passcode = field(Field::kPasscode)) {
+    Factor& app = state_.factor(MfaType::kApp);
+    if (!app.enabled) return fail(ErrorCode::kNotEnabled);
+    bool accepted = totp_accept(app.secret, app.totp, &app.last_step);
+    if (host_failed_) return fail(ErrorCode::kOperationFailed);
+    if (!accepted) return fail_attempt(ErrorCode::kInvalidPasscode);
+  } else {
+    auto hash = hash_recovery_code(host_, *field(Field::kRecoveryCode));
+    if (!hash) return fail(ErrorCode::kOperationFailed);
+    if (find_hash(state_.recovery_hashes, *hash) < 0) {
+      return fail_attempt(ErrorCode::kInvalidRecoveryCode);
+    }
+  }
+  std::vector<std::string> hashes;
+  auto codes = new_recovery_set(&hashes);
+  if (!codes) return fail(ErrorCode::kOperationFailed);
+  state_.recovery_hashes = std::move(hashes);
+  succeed_attempt();
+  changed();
+  audit("regenerate");
+  JsonWriter w;
+  w.begin_object().key("recoveryCodes").strings(*codes).end_object();
+  ok(w.take());
+}
+
+Decision Decider::run(MfaState state) {
+  state_ = std::move(state);
+  std::optional<MfaType> type;
+  if (in_.op != Operation::kStatus && in_.op != Operation::kRecoveryCodes) {
+    type = parse_mfa_type(*field(Field::kMfaType));
+    d_.mfa_type = mfa_type_name(*type);
+  }
+  switch (in_.op) {
+    case Operation::kStatus: status(); break;
+    case Operation::kSetup: setup(*type); break;
+    case Operation::kVerify: verify(*type); break;
+    case Operation::kEnable: enable(*type); break;
+    case Operation::kPreferred: preferred(*type); break;
+    case Operation::kDisable: disable(*type); break;
+    case Operation::kRecoveryCodes: regenerate(); break;
+  }
+  if (d_.error == ErrorCode::kOperationFailed) d_.state_changed = false;  // nothing half-done
+  if (d_.state_changed) {
+    // Expired enrollments are dropped whenever the state is written anyway.
+    for (auto& p : state_.pending) {
+      if (p.active && in_.now_ms >= p.expires_at) p = Pending{};
+    }
+    d_.new_state = serialize_state(state_);
+  }
+  return std::move(d_);
+}
+
+Decision fail_early(ErrorCode code, int status, const std::vector<FieldEntry>& fields) {
+  Decision d;
+  d.error = code;
+  d.status = status;
+  d.body = error_body(code, fields);
+  return d;
+}
+
+}  // namespace
+
+Decision decide(const DecisionInput& in, CryptoHost& host, RequestValidator& validator) {
+  const ValidationResult* request = nullptr;
+  if (in.op != Operation::kStatus) {
+    request = &validator.validate(route_of(in.op), in.body, in.settings.body_limit);
+    if (!request->ok()) return fail_early(request->error, request->status, request->entries);
+  }
+  if (!in.user.exists) return fail_early(ErrorCode::kUserNotFound, 404, {});
+  auto state = parse_state(in.state);
+  bool needs_random = in.op == Operation::kSetup || in.op == Operation::kRecoveryCodes;
+  if (!state || (needs_random && in.random.size() < kRandomBytesNeeded)) {
+    return fail_early(ErrorCode::kOperationFailed, 500, {});
+  }
+  return Decider(in, host, request).run(std::move(*state));
+}
+
+}  // namespace identity_mfa

@@ -1,0 +1,382 @@
+#include "identity_mfa/request.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "simdjson.h"
+
+namespace identity_mfa {
+namespace ondemand = simdjson::ondemand;
+
+namespace {
+
+// Reasons named in an error's `fields` (part of the contract's test vectors).
+constexpr std::string_view kReasonUnexpected = "unexpected field";
+constexpr std::string_view kReasonRequired = "required";
+constexpr std::string_view kReasonSecretForApp = "required when mfaType is app";
+constexpr std::string_view kReasonNotString = "must be a string";
+constexpr std::string_view kReasonPasscode = "must be 6 to 8 ASCII digits";
+constexpr std::string_view kReasonCountryCode = "must be two ASCII letters";
+constexpr std::string_view kReasonSecretLength = "must be at most 128 characters";
+constexpr std::string_view kReasonRecoveryLength = "must be at most 64 characters";
+constexpr std::string_view kReasonOnlyOne = "send only one of passcode and recoveryCode";
+constexpr std::string_view kReasonOneOf = "send one of passcode and recoveryCode";
+constexpr std::string_view kReasonPasscodeApp = "only the app factor can be disabled with a passcode";
+constexpr std::string_view kReasonDuplicate = "duplicate field";
+
+constexpr uint8_t bit(Field f) { return static_cast<uint8_t>(1u << static_cast<int>(f)); }
+
+struct RouteSchema {
+  uint8_t allowed;            // fields the body may hold
+  uint8_t required;           // fields that must be present and non-empty
+  bool secret_for_app;        // step 11: `secret` required when mfaType is app
+  bool codes_exclusive;       // passcode and recoveryCode: at most one
+  bool one_code_required;     // ... and at least one
+  bool passcode_only_for_app; // a passcode can only disable the app factor
+};
+
+constexpr RouteSchema kSchemas[kRouteCount] = {
+    // kSetup
+    {bit(Field::kMfaType), bit(Field::kMfaType), false, false, false, false},
+    // kVerify
+    {static_cast<uint8_t>(bit(Field::kPasscode) | bit(Field::kMfaType) | bit(Field::kSecret) |
+                          bit(Field::kCountryCode)),
+     static_cast<uint8_t>(bit(Field::kPasscode) | bit(Field::kMfaType)), true, false, false, false},
+    // kEnable
+    {static_cast<uint8_t>(bit(Field::kRecoveryCode) | bit(Field::kMfaType) | bit(Field::kSecret)),
+     static_cast<uint8_t>(bit(Field::kRecoveryCode) | bit(Field::kMfaType)), true, false, false,
+     false},
+    // kPreferred
+    {static_cast<uint8_t>(bit(Field::kMfaType) | bit(Field::kSecret)), bit(Field::kMfaType), false,
+     false, false, false},
+    // kDisable
+    {static_cast<uint8_t>(bit(Field::kMfaType) | bit(Field::kPasscode) | bit(Field::kRecoveryCode)),
+     bit(Field::kMfaType), false, true, false, true},
+    // kRecoveryCodes
+    {static_cast<uint8_t>(bit(Field::kPasscode) | bit(Field::kRecoveryCode)), 0, false, true, true,
+     false},
+};
+
+// Fields in the order errors name them (the upstream schema's order).
+constexpr Field kFieldOrder[kFieldCount] = {Field::kPasscode, Field::kRecoveryCode, Field::kMfaType,
+                                            Field::kSecret, Field::kCountryCode};
+
+int lookup_field(std::string_view name) {
+  for (int i = 0; i < kFieldCount; ++i) {
+    if (name == field_name(static_cast<Field>(i))) return i;
+  }
+  return -1;
+}
+
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && is_json_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// RFC 8259 number grammar. simdjson's number parsers reject values that do
+// not fit a double or 64-bit integer, but 1e400 is still valid JSON.
+bool is_json_number(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+bool is_digits(std::string_view s, size_t min, size_t max) {
+  if (s.size() < min || s.size() > max) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_two_letters(std::string_view s) {
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  return s.size() == 2 && letter(s[0]) && letter(s[1]);
+}
+
+enum class Kind : uint8_t { kString, kNull, kOther };
+
+// A top-level member of the body.
+struct Member {
+  std::string_view key;
+  int field;         // Field, or -1 when the name is in no schema
+  Kind kind;
+  std::string_view text;  // unescaped, for kString
+};
+
+}  // namespace
+
+const char* field_name(Field field) {
+  switch (field) {
+    case Field::kMfaType: return "mfaType";
+    case Field::kSecret: return "secret";
+    case Field::kRecoveryCode: return "recoveryCode";
+    case Field::kPasscode: return "passcode";
+    case Field::kCountryCode: return "countryCode";
+  }
+  return "";
+}
+
+const char* mfa_type_name(MfaType type) {
+  switch (type) {
+    case MfaType::kApp: return "app";
+    case MfaType::kEmail: return "email";
+    case MfaType::kSms: return "sms";
+  }
+  return "";
+}
+
+std::optional<MfaType> parse_mfa_type(std::string_view name) {
+  if (name == "app") return MfaType::kApp;
+  if (name == "email") return MfaType::kEmail;
+  if (name == "sms") return MfaType::kSms;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> ValidationResult::get(Field field) const {
+  for (const auto& e : entries) {
+    if (e.field == static_cast<int>(field)) return e.text;
+  }
+  return std::nullopt;
+}
+
+struct RequestValidator::Impl {
+  ondemand::parser parser;
+  std::string padded;  // the body plus simdjson's read-ahead padding
+  std::vector<Member> members;
+  ValidationResult result;
+
+  const ValidationResult& run(Route route, const char* data, size_t len, size_t limit);
+  bool parse(std::string_view body);
+  bool consume(ondemand::value value, int depth);
+  bool read_member(simdjson::simdjson_result<ondemand::field> field);
+  const Member* find(Field f) const;
+  bool present(Field f) const;  // given, not null, not ""
+
+  const ValidationResult& fail(ErrorCode code) {
+    result.error = code;
+    result.status = catalog_entry(code).status;
+    return result;
+  }
+  void note(int field, std::string_view name, std::string_view text) {
+    result.entries.push_back({field, name, text});
+  }
+  void note(Field f, std::string_view text) {
+    note(static_cast<int>(f), field_name(f), text);
+  }
+};
+
+RequestValidator::RequestValidator() : impl_(new Impl) {}
+RequestValidator::~RequestValidator() = default;
+
+const ValidationResult& RequestValidator::validate(Route route, const char* data, size_t len,
+                                                   size_t body_limit) {
+  return impl_->run(route, data, len, body_limit);
+}
+
+// Reads any JSON value completely, so that nothing the body holds goes
+// unchecked: On-Demand only validates what it is asked to read.
+bool RequestValidator::Impl::consume(ondemand::value value, int depth) {
+  if (depth > kMaxDepth) return false;
+  ondemand::json_type type;
+  if (value.type().get(type)) return false;
+  switch (type) {
+    case ondemand::json_type::object: {
+      ondemand::object object;
+      if (value.get_object().get(object)) return false;
+      for (auto field : object) {
+        std::string_view key;
+        ondemand::value member;
+        if (field.unescaped_key(false).get(key) || field.value().get(member)) return false;
+        if (!consume(member, depth + 1)) return false;
+      }
+      return true;
+    }
+    case ondemand::json_type::array: {
+      ondemand::array array;
+      if (value.get_array().get(array)) return false;
+      for (auto element : array) {
+        ondemand::value item;
+        if (element.get(item) || !consume(item, depth + 1)) return false;
+      }
+      return true;
+    }
+    case ondemand::json_type::string: {
+      std::string_view text;
+      return !value.get_string().get(text);
+    }
+    case ondemand::json_type::number:
+      return is_json_number(trim_right(value.raw_json_token()));
+    case ondemand::json_type::boolean: {
+      std::string_view token = trim_right(value.raw_json_token());
+      return token == "true" || token == "false";
+    }
+    case ondemand::json_type::null:
+      return trim_right(value.raw_json_token()) == "null";
+  }
+  return false;
+}
+
+bool RequestValidator::Impl::read_member(simdjson::simdjson_result<ondemand::field> field) {
+  Member m{};
+  ondemand::value value;
+  if (field.unescaped_key(false).get(m.key) || field.value().get(value)) return false;
+  m.field = lookup_field(m.key);
+  ondemand::json_type type;
+  if (value.type().get(type)) return false;
+  if (type == ondemand::json_type::string) {
+    m.kind = Kind::kString;
+    if (value.get_string().get(m.text)) return false;
+  } else if (type == ondemand::json_type::null) {
+    m.kind = Kind::kNull;
+    if (trim_right(value.raw_json_token()) != "null") return false;
+  } else {
+    m.kind = Kind::kOther;
+    if (!consume(value, 1)) return false;
+  }
+  members.push_back(m);
+  return true;
+}
+
+// Step 6: one JSON object, valid UTF-8, no duplicate keys.
+bool RequestValidator::Impl::parse(std::string_view body) {
+  // RFC 8259 §8.1 lets a parser ignore a byte order mark; we do.
+  if (body.size() >= 3 && std::memcmp(body.data(), "\xEF\xBB\xBF", 3) == 0) body.remove_prefix(3);
+  padded.assign(body.data(), body.size());
+  padded.append(simdjson::SIMDJSON_PADDING, '\0');
+
+  ondemand::document doc;
+  if (parser.iterate(padded.data(), body.size(), padded.size()).get(doc)) return false;
+  ondemand::json_type type;
+  if (doc.type().get(type) || type != ondemand::json_type::object) return false;
+  ondemand::object object;
+  if (doc.get_object().get(object)) return false;
+  for (auto field : object) {
+    if (!read_member(field)) return false;
+  }
+  return doc.at_end();
+}
+
+const Member* RequestValidator::Impl::find(Field f) const {
+  for (const auto& m : members) {
+    if (m.field == static_cast<int>(f)) return &m;
+  }
+  return nullptr;
+}
+
+bool RequestValidator::Impl::present(Field f) const {
+  const Member* m = find(f);
+  return m && !(m->kind == Kind::kNull || (m->kind == Kind::kString && m->text.empty()));
+}
+
+const ValidationResult& RequestValidator::Impl::run(Route route, const char* data, size_t len,
+                                                    size_t limit) {
+  result.error = ErrorCode::kNone;
+  result.status = 200;
+  result.entries.clear();
+  members.clear();
+  const RouteSchema& schema = kSchemas[static_cast<int>(route)];
+
+  // Step 5: size.
+  if (len > limit) {
+    fail(ErrorCode::kBadRequest);
+    result.status = 413;
+    return result;
+  }
+  // Step 6: one JSON object.
+  if (!parse(std::string_view(data, len))) return fail(ErrorCode::kBadRequest);
+  if (members.size() > 1) {
+    std::vector<std::string_view> keys;
+    keys.reserve(members.size());
+    for (const auto& m : members) keys.push_back(m.key);
+    std::sort(keys.begin(), keys.end());
+    auto dup = std::adjacent_find(keys.begin(), keys.end());
+    if (dup != keys.end()) {
+      note(lookup_field(*dup), *dup, kReasonDuplicate);
+      return fail(ErrorCode::kBadRequest);
+    }
+  }
+  // Step 7: fields outside the route's schema, in body order.
+  for (const auto& m : members) {
+    if (m.field < 0 || !(schema.allowed & bit(static_cast<Field>(m.field)))) {
+      note(m.field, m.key, kReasonUnexpected);
+    }
+  }
+  if (!result.entries.empty()) return fail(ErrorCode::kUnexpectedFields);
+
+  // Step 8: required fields absent, null or "".
+  for (Field f : kFieldOrder) {
+    if ((schema.required & bit(f)) && !present(f)) note(f, kReasonRequired);
+  }
+  if (schema.one_code_required && !present(Field::kPasscode) && !present(Field::kRecoveryCode)) {
+    note(Field::kPasscode, kReasonOneOf);
+    note(Field::kRecoveryCode, kReasonOneOf);
+  }
+  if (!result.entries.empty()) return fail(ErrorCode::kMissingFields);
+
+  // Step 9: types and formats.
+  for (Field f : kFieldOrder) {
+    const Member* m = find(f);
+    if (!m || m->kind == Kind::kNull) continue;
+    if (m->kind != Kind::kString) {
+      note(f, kReasonNotString);
+      continue;
+    }
+    if (m->text.empty()) continue;
+    if (f == Field::kPasscode && !is_digits(m->text, 6, 8)) note(f, kReasonPasscode);
+    if (f == Field::kCountryCode && !is_two_letters(m->text)) note(f, kReasonCountryCode);
+    if (f == Field::kSecret && m->text.size() > kMaxSecretLength) note(f, kReasonSecretLength);
+    if (f == Field::kRecoveryCode && m->text.size() > kMaxRecoveryCodeLength) {
+      note(f, kReasonRecoveryLength);
+    }
+  }
+  if (result.entries.empty() && schema.codes_exclusive && present(Field::kPasscode) &&
+      present(Field::kRecoveryCode)) {
+    note(Field::kPasscode, kReasonOnlyOne);
+    note(Field::kRecoveryCode, kReasonOnlyOne);
+  }
+  if (!result.entries.empty()) return fail(ErrorCode::kBadRequest);
+
+  // Step 10: the MFA type.
+  std::optional<MfaType> type;
+  if (schema.allowed & bit(Field::kMfaType)) {
+    type = parse_mfa_type(find(Field::kMfaType)->text);
+    if (!type) return fail(ErrorCode::kInvalidType);
+    if (schema.passcode_only_for_app && *type != MfaType::kApp && present(Field::kPasscode)) {
+      note(Field::kPasscode, kReasonPasscodeApp);
+      return fail(ErrorCode::kBadRequest);
+    }
+  }
+  // Step 11: the app factor needs its secret.
+  if (schema.secret_for_app && type == MfaType::kApp && !present(Field::kSecret)) {
+    note(Field::kSecret, kReasonSecretForApp);
+    return fail(ErrorCode::kMissingFields);
+  }
+
+  // Valid: report the fields that carry a value.
+  for (const auto& m : members) {
+    if (m.kind == Kind::kString && !m.text.empty()) note(m.field, m.key, m.text);
+  }
+  return result;
+}
+
+}  // namespace identity_mfa
