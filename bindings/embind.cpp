@@ -1,0 +1,241 @@
+// The embind layer: a coarse boundary (about one call per request), plain
+// values out, errors as catalog codes, nothing thrown across. The ergonomic
+// API lives in js/.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "identity_mfa/base32.h"
+#include "identity_mfa/decide.h"
+#include "identity_mfa/errors.h"
+#include "identity_mfa/otp.h"
+#include "identity_mfa/otpauth.h"
+#include "identity_mfa/recovery_codes.h"
+#include "identity_mfa/request.h"
+
+namespace identity_mfa {
+namespace {
+
+using emscripten::val;
+
+val bytes_to_js(std::string_view bytes) {
+  auto view = emscripten::typed_memory_view(bytes.size(),
+                                            reinterpret_cast<const uint8_t*>(bytes.data()));
+  return val::global("Uint8Array").new_(view);  // a copy, safe after memory grows
+}
+
+// CryptoHost over a JS object {hmac(alg, key, message), pepperedHash(message)}
+// returning Uint8Array, or null on failure. js/ wraps user hosts so that they
+// never throw into wasm.
+class JsHost : public CryptoHost {
+ public:
+  explicit JsHost(val host) : host_(std::move(host)) {}
+
+  std::optional<std::string> hmac(HashAlg alg, std::string_view key,
+                                  std::string_view message) override {
+    return to_bytes(host_.call<val>("hmac", std::string(hash_alg_name(alg)), view(key), view(message)));
+  }
+  std::optional<std::string> peppered_hash(std::string_view message) override {
+    return to_bytes(host_.call<val>("pepperedHash", view(message)));
+  }
+
+ private:
+  static val view(std::string_view bytes) {
+    return val(emscripten::typed_memory_view(bytes.size(),
+                                             reinterpret_cast<const uint8_t*>(bytes.data())));
+  }
+  static std::optional<std::string> to_bytes(const val& result) {
+    if (!result.instanceof(val::global("Uint8Array"))) return std::nullopt;
+    std::vector<uint8_t> bytes = emscripten::convertJSArrayToNumberVector<uint8_t>(result);
+    return std::string(bytes.begin(), bytes.end());
+  }
+  val host_;
+};
+
+// ---- Request validation: the hot path, shared memory instead of objects ----
+//
+// JS copies the body into the input buffer and calls validateInput(); the
+// answer is a block of uint32 words in wasm memory:
+//   [0] error (0 = valid, else 1-based catalog index)  [1] HTTP status
+//   [2] entry count, then per entry: field id (or -1), name ptr, name length,
+//       text ptr, text length
+// Pointers stay valid until the next call. This avoids building JS objects
+// from C++, which costs more than the validation itself.
+struct ValidationSlot {
+  RequestValidator validator;
+  std::vector<char> input;
+  std::vector<uint32_t> words;
+};
+
+ValidationSlot& slot() {
+  static ValidationSlot* s = new ValidationSlot();  // lives as long as the module
+  return *s;
+}
+
+uintptr_t input_buffer(size_t capacity) {
+  auto& s = slot();
+  if (s.input.size() < capacity) s.input.resize(capacity);
+  return reinterpret_cast<uintptr_t>(s.input.data());
+}
+
+uintptr_t validate_input(int route, size_t len, size_t limit) {
+  auto& s = slot();
+  if (route < 0 || route >= kRouteCount) route = static_cast<int>(Route::kEnable);
+  // Bodies longer than the buffer are over the limit and are never read.
+  const char* data = len <= s.input.size() ? s.input.data() : nullptr;
+  if (!data && len <= limit) limit = len - 1;
+  const ValidationResult& r = s.validator.validate(static_cast<Route>(route), data, len, limit);
+  s.words.assign({static_cast<uint32_t>(r.error), static_cast<uint32_t>(r.status),
+                  static_cast<uint32_t>(r.entries.size())});
+  for (const auto& e : r.entries) {
+    s.words.insert(s.words.end(),
+                   {static_cast<uint32_t>(e.field),
+                    static_cast<uint32_t>(reinterpret_cast<uintptr_t>(e.name.data())),
+                    static_cast<uint32_t>(e.name.size()),
+                    static_cast<uint32_t>(reinterpret_cast<uintptr_t>(e.text.data())),
+                    static_cast<uint32_t>(e.text.size())});
+  }
+  return reinterpret_cast<uintptr_t>(s.words.data());
+}
+
+// ---- The state machine: one call per request --------------------------------
+
+std::string read_string(const val& object, const char* key, std::string fallback = "") {
+  val v = object[key];
+  return v.isString() ? v.as<std::string>() : fallback;
+}
+
+template <class Int>
+Int read_number(const val& object, const char* key, Int fallback) {
+  val v = object[key];
+  return v.isNumber() ? static_cast<Int>(v.as<double>()) : fallback;
+}
+
+Settings read_settings(const val& js) {
+  Settings s;
+  if (js.isUndefined() || js.isNull()) return s;
+  s.issuer = read_string(js, "issuer", s.issuer);
+  if (auto alg = parse_hash_alg(read_string(js, "algorithm", "SHA1"))) s.totp.alg = *alg;
+  s.totp.digits = read_number<int>(js, "digits", s.totp.digits);
+  s.totp.period = read_number<int>(js, "period", s.totp.period);
+  s.pending_ttl_ms = read_number<int64_t>(js, "pendingTtlMs", s.pending_ttl_ms);
+  s.body_limit = read_number<size_t>(js, "bodyLimit", s.body_limit);
+  return s;
+}
+
+val decide_js(val input, val host) {
+  int op = read_number<int>(input, "op", -1);
+  if (op < 0 || op >= kOperationCount) op = static_cast<int>(Operation::kStatus);
+  std::string body = input["body"].isUndefined() ? "" : input["body"].as<std::string>();
+  std::string state = read_string(input, "state");
+  std::string random;
+  if (input["random"].instanceof(val::global("Uint8Array"))) random = input["random"].as<std::string>();
+
+  DecisionInput in;
+  in.op = static_cast<Operation>(op);
+  in.body = body;
+  in.state = state;
+  in.now_ms = read_number<int64_t>(input, "now", 0);
+  in.admin = input["admin"].isTrue();
+  in.random = random;
+  val user = input["user"];
+  if (user.isUndefined() || user.isNull()) {
+    in.user.exists = false;
+  } else {
+    in.user.username = read_string(user, "username");
+    in.user.email = read_string(user, "email");
+    in.user.phone = read_string(user, "phone");
+  }
+  in.settings = read_settings(input["settings"]);
+
+  JsHost js_host(host);
+  static RequestValidator* validator = new RequestValidator();
+  Decision d = decide(in, js_host, *validator);
+
+  val out = val::object();
+  out.set("status", d.status);
+  out.set("error", d.error == ErrorCode::kNone ? val::null() : val(std::string(catalog_entry(d.error).code)));
+  out.set("body", d.body);
+  out.set("retryAfter", static_cast<double>(d.retry_after_s));
+  out.set("newState", d.state_changed ? val(d.new_state) : val::null());
+  out.set("mfaType", d.mfa_type.empty() ? val::null() : val(d.mfa_type));
+  val audit = val::array();
+  for (const auto& event : d.audit) audit.call<void>("push", event);
+  out.set("audit", audit);
+  if (d.outbound.channel.empty()) {
+    out.set("outbound", val::null());
+  } else {
+    val message = val::object();
+    message.set("channel", d.outbound.channel);
+    message.set("to", d.outbound.to);
+    message.set("text", d.outbound.text);
+    out.set("outbound", message);
+  }
+  return out;
+}
+
+// ---- Catalog and primitives (tests, tools, vectors) --------------------------
+
+val catalog_js() {
+  val list = val::array();
+  for (size_t i = 0; i < catalog_size(); ++i) {
+    const CatalogEntry& e = catalog_begin()[i];
+    val entry = val::object();
+    entry.set("code", std::string(e.code));
+    entry.set("status", e.status);
+    entry.set("title", std::string(e.title));
+    entry.set("message", std::string(e.message));
+    list.call<void>("push", entry);
+  }
+  return list;
+}
+
+val hotp_js(std::string alg_name, std::string key, double counter, int digits, val host) {
+  auto alg = parse_hash_alg(alg_name);
+  if (!alg) return val::null();
+  JsHost js_host(host);
+  auto code = hotp(js_host, *alg, key, static_cast<uint64_t>(counter), digits);
+  return code ? val(*code) : val::null();
+}
+
+std::string base32_encode_js(std::string bytes, bool pad) { return base32_encode(bytes, pad); }
+
+val base32_decode_js(std::string text) {
+  auto bytes = base32_decode(text);
+  return bytes ? bytes_to_js(*bytes) : val::null();
+}
+
+val otpauth_url_js(std::string issuer, std::string account, std::string secret,
+                   std::string alg_name, int digits, int period) {
+  auto alg = parse_hash_alg(alg_name);
+  if (!alg) return val::null();
+  return val(otpauth_url(issuer, account, secret, TotpParams{*alg, digits, period}));
+}
+
+std::string recovery_code_from_random_js(std::string random) {
+  return recovery_code_from_random(random);
+}
+
+std::string normalize_recovery_code_js(std::string input) { return normalize_recovery_code(input); }
+
+}  // namespace
+}  // namespace identity_mfa
+
+EMSCRIPTEN_BINDINGS(identity_mfa) {
+  using namespace identity_mfa;
+  emscripten::function("inputBuffer", &input_buffer);
+  emscripten::function("validateInput", &validate_input);
+  emscripten::function("decide", &decide_js);
+  emscripten::function("catalog", &catalog_js);
+  emscripten::function("hotp", &hotp_js);
+  emscripten::function("base32Encode", &base32_encode_js);
+  emscripten::function("base32Decode", &base32_decode_js);
+  emscripten::function("otpauthUrl", &otpauth_url_js);
+  emscripten::function("recoveryCodeFromRandom", &recovery_code_from_random_js);
+  emscripten::function("normalizeRecoveryCode", &normalize_recovery_code_js);
+  emscripten::constant("randomBytesNeeded", static_cast<int>(kRandomBytesNeeded));
+  emscripten::constant("defaultBodyLimit", static_cast<int>(kDefaultBodyLimit));
+}

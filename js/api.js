@@ -1,0 +1,132 @@
+// The ergonomic API over one instance of the wasm module.
+import { catalog } from './catalog.js';
+import { readString, writeBody, isBody } from './strings.js';
+
+/** Routes with a body, in the core's order (core/include/identity_mfa/request.h). */
+export const ROUTES = Object.freeze(['setup', 'verify', 'enable', 'preferred', 'disable', 'recovery-codes']);
+/** Operations, in the core's order (core/include/identity_mfa/decide.h). */
+export const OPERATIONS = Object.freeze(['status', ...ROUTES]);
+const FIELD_NAMES = ['mfaType', 'secret', 'recoveryCode', 'passcode', 'countryCode'];
+const DEFAULT_BODY_LIMIT = 16 * 1024;
+
+function errorBody(index, fields) {
+  const { code, title, message } = catalog[index - 1];
+  const error = { code, title, message };
+  if (fields) error.fields = fields;
+  return error;
+}
+
+// Field names come from the request: never let "__proto__" reach a setter.
+function setOwn(object, key, value) {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function makeValidate(module) {
+  let capacity = 0;
+  let inputPtr = 0;
+
+  return function validateRequest(route, body, { bodyLimit = DEFAULT_BODY_LIMIT } = {}) {
+    const routeIndex = ROUTES.indexOf(route);
+    if (routeIndex < 0) throw new TypeError(`unknown route: ${route}`);
+    if (!isBody(body)) throw new TypeError('body must be a string, Uint8Array, Buffer or ArrayBuffer');
+    if (capacity < bodyLimit) {
+      inputPtr = module.inputBuffer(bodyLimit);
+      capacity = bodyLimit;
+    }
+    const length = writeBody(module.HEAPU8, inputPtr, capacity, body);
+    const at = module.validateInput(routeIndex, length, bodyLimit) >>> 2;
+    // Read views after the call: validation may have grown wasm memory.
+    const words = module.HEAPU32;
+    const heap = module.HEAPU8;
+    const error = words[at];
+    const count = words[at + 2];
+    const entries = count === 0 ? undefined : {};
+    for (let i = 0, p = at + 3; i < count; i++, p += 5) {
+      const field = words[p] | 0;
+      const name = field >= 0 ? FIELD_NAMES[field] : readString(heap, words[p + 1], words[p + 2]);
+      setOwn(entries, name, readString(heap, words[p + 3], words[p + 4]));
+    }
+    if (error === 0) return { ok: true, value: entries ?? {} };
+    return { ok: false, status: words[at + 1], error: errorBody(error, entries) };
+  };
+}
+
+// Wraps a user's host so that nothing it throws crosses into wasm: a throw
+// becomes null, which the core answers with IDE-0045.
+function guardHost(host) {
+  const guard = (fn) => (...args) => {
+    try {
+      const out = fn(...args);
+      return out instanceof Uint8Array ? out : null;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    hmac: guard((alg, key, message) => host.hmac(alg, key, message)),
+    pepperedHash: guard((message) => host.pepperedHash(message)),
+  };
+}
+
+function makeDecide(module) {
+  return function decide(operation, input = {}, host) {
+    const op = OPERATIONS.indexOf(operation);
+    if (op < 0) throw new TypeError(`unknown operation: ${operation}`);
+    if (!host || typeof host.hmac !== 'function' || typeof host.pepperedHash !== 'function') {
+      throw new TypeError('decide() needs a host with hmac() and pepperedHash() (see identity-mfa/node)');
+    }
+    const random = input.random ?? host.randomBytes?.(module.randomBytesNeeded);
+    const d = module.decide(
+      {
+        op,
+        body: input.body ?? '',
+        state: input.state ?? '',
+        now: input.now ?? Date.now(),
+        admin: input.admin === true,
+        random,
+        user: input.user ?? null,
+        settings: input.settings,
+      },
+      guardHost(host),
+    );
+    return {
+      ok: d.status === 200,
+      status: d.status,
+      error: d.error,
+      body: JSON.parse(d.body),
+      bodyText: d.body,
+      retryAfter: d.retryAfter,
+      newState: d.newState,
+      outbound: d.outbound,
+      mfaType: d.mfaType,
+      audit: d.audit,
+    };
+  };
+}
+
+/** Builds the public API over an instantiated module. */
+export function createApi(module) {
+  const validateRequest = makeValidate(module);
+  const forRoute = (route) => (body, options) => validateRequest(route, body, options);
+  return Object.freeze({
+    validateRequest,
+    validateSetupRequest: forRoute('setup'),
+    validateVerifyRequest: forRoute('verify'),
+    validateEnableRequest: forRoute('enable'),
+    validatePreferredRequest: forRoute('preferred'),
+    validateDisableRequest: forRoute('disable'),
+    validateRecoveryCodesRequest: forRoute('recovery-codes'),
+    decide: makeDecide(module),
+    randomBytesNeeded: module.randomBytesNeeded,
+    // Primitives, for tests and tools.
+    coreCatalog: () => module.catalog(),
+    hotp: (algorithm, key, counter, digits, host) =>
+      module.hotp(algorithm, key, counter, digits, guardHost(host)),
+    base32Encode: (bytes, pad = false) => module.base32Encode(bytes, pad),
+    base32Decode: (text) => module.base32Decode(text),
+    otpauthUrl: ({ issuer, account, secret, algorithm = 'SHA1', digits = 6, period = 30 }) =>
+      module.otpauthUrl(issuer, account, secret, algorithm, digits, period),
+    recoveryCodeFromRandom: (bytes) => module.recoveryCodeFromRandom(bytes),
+    normalizeRecoveryCode: (text) => module.normalizeRecoveryCode(text),
+  });
+}
