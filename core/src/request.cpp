@@ -108,6 +108,12 @@ bool is_digits(std::string_view s, size_t min, size_t max) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Length in Unicode code points of valid UTF-8: bytes that start a character.
+size_t code_points(std::string_view s) {
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 bool is_two_letters(std::string_view s) {
   auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
   return s.size() == 2 && letter(s[0]) && letter(s[1]);
@@ -259,8 +265,11 @@ bool RequestValidator::Impl::read_member(simdjson::simdjson_result<ondemand::fie
 
 // Step 6: one JSON object, valid UTF-8, no duplicate keys.
 bool RequestValidator::Impl::parse(std::string_view body) {
-  // RFC 8259 §8.1 lets a parser ignore a byte order mark; we do.
-  if (body.size() >= 3 && std::memcmp(body.data(), "\xEF\xBB\xBF", 3) == 0) body.remove_prefix(3);
+  // RFC 8259 §8.1 lets a parser ignore a byte order mark; we ignore one.
+  // A second is refused here, before simdjson (which skips one) could.
+  auto starts_with_bom = [&] { return body.size() >= 3 && std::memcmp(body.data(), "\xEF\xBB\xBF", 3) == 0; };
+  if (starts_with_bom()) body.remove_prefix(3);
+  if (starts_with_bom()) return false;
   padded.assign(body.data(), body.size());
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
 
@@ -344,8 +353,8 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
     if (m->text.empty()) continue;
     if (f == Field::kPasscode && !is_digits(m->text, 6, 8)) note(f, kReasonPasscode);
     if (f == Field::kCountryCode && !is_two_letters(m->text)) note(f, kReasonCountryCode);
-    if (f == Field::kSecret && m->text.size() > kMaxSecretLength) note(f, kReasonSecretLength);
-    if (f == Field::kRecoveryCode && m->text.size() > kMaxRecoveryCodeLength) {
+    if (f == Field::kSecret && code_points(m->text) > kMaxSecretLength) note(f, kReasonSecretLength);
+    if (f == Field::kRecoveryCode && code_points(m->text) > kMaxRecoveryCodeLength) {
       note(f, kReasonRecoveryLength);
     }
   }

@@ -38,8 +38,8 @@ std::optional<MfaType> parse_mfa_type(std::string_view name);
 constexpr size_t kDefaultBodyLimit = 16 * 1024;
 // Bounds that keep any input cheap (CONTRACT §5 "Limits").
 constexpr int kMaxDepth = 32;
-constexpr size_t kMaxSecretLength = 128;
-constexpr size_t kMaxRecoveryCodeLength = 64;
+constexpr size_t kMaxSecretLength = 128;        // code points
+constexpr size_t kMaxRecoveryCodeLength = 64;   // code points
 
 // One entry of a result. On success: a field present in the body and its
 // (unescaped) value. On failure: a field named in `fields` and the reason.
