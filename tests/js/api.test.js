@@ -1,0 +1,115 @@
+// The package's public API beyond the vectors: types, errors, isolation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as mfa from 'identity-mfa';
+import { createNodeHost } from 'identity-mfa/node';
+
+const host = createNodeHost({ pepper: Buffer.alloc(32, 1) });
+
+test('a valid enable body gives its value', () => {
+  const result = mfa.validateEnableRequest('{"recoveryCode":"ABCD-EFGH-JKMN","mfaType":"email"}');
+  assert.deepStrictEqual(result, { ok: true, value: { recoveryCode: 'ABCD-EFGH-JKMN', mfaType: 'email' } });
+});
+
+test('an invalid body gives the exact error body the server sends', () => {
+  const result = mfa.validateEnableRequest('{"mfaType":"app"}');
+  assert.deepStrictEqual(result, {
+    ok: false,
+    status: 400,
+    error: {
+      code: 'IDE-0001',
+      title: 'Missing Fields in Request',
+      message: 'Your request is missing one or more required fields.',
+      fields: { recoveryCode: 'required' },
+    },
+  });
+});
+
+test('a field named __proto__ is reported, not assigned as a prototype', () => {
+  const result = mfa.validateEnableRequest('{"recoveryCode":"R","mfaType":"email","__proto__":{"polluted":true}}');
+  assert.equal(result.error.code, 'IDE-0004');
+  assert.ok(Object.hasOwn(result.error.fields, '__proto__'));
+  assert.equal(Object.getPrototypeOf(result.error.fields), Object.prototype);
+  assert.equal({}.polluted, undefined);
+});
+
+test('IdentityMfaError carries code, status, fields and the catalog message', () => {
+  const result = mfa.validateSetupRequest('{"mfaType":7}');
+  const error = mfa.IdentityMfaError.from(result);
+  assert.ok(error instanceof Error);
+  assert.equal(error.name, 'IdentityMfaError');
+  assert.equal(error.code, 'IDE-0007');
+  assert.equal(error.status, 400);
+  assert.deepStrictEqual(error.fields, { mfaType: 'must be a string' });
+  assert.equal(error.message, 'The server could not understand the request due to malformed syntax.');
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(error)), result.error);
+  assert.throws(() => new mfa.IdentityMfaError('IDE-0000'), TypeError);
+});
+
+test('IdentityMfaError.from a decision keeps status 429 and Retry-After', () => {
+  const user = { username: 'ada', email: 'ada@example.com' };
+  const now = Date.UTC(2027, 0, 1);
+  const first = mfa.decide('setup', { body: '{"mfaType":"email"}', user, now }, host);
+  const again = mfa.decide('setup', { body: '{"mfaType":"email"}', user, now: now + 1000, state: first.newState }, host);
+  const error = mfa.IdentityMfaError.from(again);
+  assert.equal(error.code, 'IDE-0905');
+  assert.equal(error.status, 429);
+  assert.equal(error.retryAfter, 29);
+});
+
+test('wrong argument types are TypeErrors, not catalog errors', () => {
+  assert.throws(() => mfa.validateRequest('nope', '{}'), TypeError);
+  assert.throws(() => mfa.validateEnableRequest(42), TypeError);
+  assert.throws(() => mfa.validateEnableRequest({ recoveryCode: 'R' }), TypeError);
+  assert.throws(() => mfa.decide('enable', {}), TypeError);
+  assert.throws(() => mfa.decide('fly', {}, host), TypeError);
+});
+
+test('a host that throws makes the operation fail with IDE-0045, not a crash', () => {
+  const throwing = { hmac() { throw new Error('HSM down'); }, pepperedHash() { throw new Error('HSM down'); }, randomBytes: host.randomBytes };
+  const d = mfa.decide('setup', { body: '{"mfaType":"app"}', user: { username: 'ada' } }, throwing);
+  assert.equal(d.status, 500);
+  assert.equal(d.error, 'IDE-0045');
+  assert.equal(d.newState, null);
+  // The instance still works afterwards.
+  assert.equal(mfa.decide('setup', { body: '{"mfaType":"app"}', user: { username: 'ada' } }, host).status, 200);
+});
+
+test('setup draws its random bytes from the host when none are given', () => {
+  const user = { username: 'ada' };
+  const a = mfa.decide('setup', { body: '{"mfaType":"app"}', user }, host);
+  const b = mfa.decide('setup', { body: '{"mfaType":"app"}', user }, host);
+  assert.equal(a.status, 200);
+  assert.match(a.body.secret, /^[A-Z2-7]{32}$/);
+  assert.notEqual(a.body.secret, b.body.secret);
+  assert.equal(new Set([...a.body.recoveryCodes, ...b.body.recoveryCodes]).size, 20);
+  for (const code of a.body.recoveryCodes) assert.match(code, /^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+});
+
+test('the stored state never holds a recovery code or one-time code in clear', () => {
+  const user = { username: 'ada', email: 'ada@example.com' };
+  const d = mfa.decide('setup', { body: '{"mfaType":"email"}', user }, host);
+  const code = d.outbound.text.match(/\b(\d{6})\b/)[1];
+  assert.ok(!d.newState.includes(code));
+  for (const recovery of d.body.recoveryCodes) {
+    assert.ok(!d.newState.includes(recovery));
+    assert.ok(!d.newState.includes(recovery.replace(/-/g, '')));
+  }
+});
+
+test('createNodeHost refuses a short pepper', () => {
+  assert.throws(() => createNodeHost({ pepper: Buffer.alloc(8) }), TypeError);
+  assert.throws(() => createNodeHost({}), TypeError);
+});
+
+test('loadIdentityMfa gives an independent instance', async () => {
+  const other = await mfa.loadIdentityMfa();
+  assert.notEqual(other, mfa);
+  assert.deepStrictEqual(other.validateEnableRequest('{}'), mfa.validateEnableRequest('{}'));
+});
+
+test('a validation result does not change when later requests are validated', () => {
+  const first = mfa.validateEnableRequest('{"recoveryCode":"FIRST","mfaType":"email"}');
+  mfa.validateEnableRequest('{"recoveryCode":"SECOND-VALUE-XX","mfaType":"sms"}');
+  assert.deepStrictEqual(first.value, { recoveryCode: 'FIRST', mfaType: 'email' });
+});
