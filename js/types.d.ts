@@ -1,0 +1,128 @@
+import type { CatalogEntry } from './catalog.js';
+
+export type Route = 'setup' | 'verify' | 'enable' | 'preferred' | 'disable' | 'recovery-codes';
+export type Operation = 'status' | Route;
+export type MfaType = 'app' | 'email' | 'sms';
+export type Body = string | Uint8Array | ArrayBuffer;
+
+/** The JSON error body the server sends. */
+export interface ErrorBody {
+  code: string;
+  title: string;
+  message: string;
+  /** Field name → reason, when the error concerns particular fields. */
+  fields?: Record<string, string>;
+}
+
+export interface RequestValue {
+  mfaType?: MfaType;
+  secret?: string;
+  recoveryCode?: string;
+  passcode?: string;
+  countryCode?: string;
+}
+
+export type ValidationResult<V = RequestValue> =
+  | { ok: true; value: V }
+  | { ok: false; status: number; error: ErrorBody };
+
+export interface ValidateOptions {
+  /** Bodies longer than this many bytes answer 413. Default 16384. */
+  bodyLimit?: number;
+}
+
+/** HMACs for the core. Return null on failure; never throw (throws are caught). */
+export interface CryptoHost {
+  hmac(algorithm: 'SHA1' | 'SHA256' | 'SHA512', key: Uint8Array, message: Uint8Array): Uint8Array | null;
+  /** HMAC-SHA-256 under the server's pepper. */
+  pepperedHash(message: Uint8Array): Uint8Array | null;
+  /** CSPRNG bytes; used when `random` is not given to decide(). */
+  randomBytes?(count: number): Uint8Array;
+}
+
+export interface UserProfile {
+  /** The otpauth account label. */
+  username: string;
+  email?: string;
+  /** E.164 phone number. */
+  phone?: string;
+}
+
+export interface Settings {
+  issuer?: string;
+  algorithm?: 'SHA1' | 'SHA256' | 'SHA512';
+  digits?: 6 | 7 | 8;
+  period?: number;
+  pendingTtlMs?: number;
+  bodyLimit?: number;
+}
+
+export interface DecisionInput {
+  /** The raw request body (ignored for "status"). */
+  body?: Body;
+  /** The state returned as `newState` last time, or "" for none. */
+  state?: string;
+  /** Unix time in milliseconds. Default Date.now(). */
+  now?: number;
+  /** The caller's token is an administrator's. */
+  admin?: boolean;
+  /** randomBytesNeeded bytes from a CSPRNG. Default host.randomBytes(). */
+  random?: Uint8Array;
+  /** The user, or null when no such user exists (answers 404). */
+  user: UserProfile | null;
+  settings?: Settings;
+}
+
+export interface Outbound {
+  channel: 'email' | 'sms';
+  to: string;
+  /** Holds the one-time code: send it, never log it. */
+  text: string;
+}
+
+export interface Decision {
+  ok: boolean;
+  status: number;
+  /** The catalog code, or null on success. */
+  error: string | null;
+  /** The response body as an object … */
+  body: any;
+  /** … and as the exact text to send. */
+  bodyText: string;
+  /** Seconds for the Retry-After header (429), else 0. */
+  retryAfter: number;
+  /** The state to store with a compare-and-set, or null when unchanged. */
+  newState: string | null;
+  outbound: Outbound | null;
+  mfaType: MfaType | null;
+  /** Audit events: "setup", "verify.ok", "verify.failed", "enable.ok", … */
+  audit: string[];
+}
+
+export interface IdentityMfa {
+  validateRequest(route: Route, body: Body, options?: ValidateOptions): ValidationResult;
+  validateSetupRequest(body: Body, options?: ValidateOptions): ValidationResult<{ mfaType: MfaType }>;
+  validateVerifyRequest(body: Body, options?: ValidateOptions): ValidationResult<{ passcode: string; mfaType: MfaType; secret?: string; countryCode?: string }>;
+  validateEnableRequest(body: Body, options?: ValidateOptions): ValidationResult<{ recoveryCode: string; mfaType: MfaType; secret?: string }>;
+  validatePreferredRequest(body: Body, options?: ValidateOptions): ValidationResult<{ mfaType: MfaType; secret?: string }>;
+  validateDisableRequest(body: Body, options?: ValidateOptions): ValidationResult<{ mfaType: MfaType; passcode?: string; recoveryCode?: string }>;
+  validateRecoveryCodesRequest(body: Body, options?: ValidateOptions): ValidationResult<{ passcode?: string; recoveryCode?: string }>;
+  /** One decision of the MFA state machine. */
+  decide(operation: Operation, input: DecisionInput, host: CryptoHost): Decision;
+  readonly randomBytesNeeded: number;
+  coreCatalog(): CatalogEntry[];
+  hotp(algorithm: string, key: Uint8Array, counter: number, digits: number, host: CryptoHost): string | null;
+  base32Encode(bytes: Uint8Array, pad?: boolean): string;
+  base32Decode(text: string): Uint8Array | null;
+  otpauthUrl(options: { issuer: string; account: string; secret: string; algorithm?: string; digits?: number; period?: number }): string | null;
+  recoveryCodeFromRandom(bytes: Uint8Array): string;
+  normalizeRecoveryCode(text: string): string;
+}
+
+export interface LoaderOverrides {
+  /** The wasm bytes, when you serve them yourself. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Where a fetched wasm lives (builds without an embedded wasm). */
+  locateFile?(path: string, prefix: string): string;
+  instantiateWasm?(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void): object;
+}

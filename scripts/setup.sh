@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets up whatever is missing, idempotently: Debian packages, npm
+# dependencies, and the native, wasm and fuzz builds. `npm start` and
+# `npm test` run it first; running it again only rebuilds what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the build and the test suites need.
+packages=(
+  cmake make g++            # native build
+  libgtest-dev              # GoogleTest
+  libssl-dev                # OpenSSL HMAC for the native tests
+  clang libclang-rt-14-dev  # libFuzzer, ASan and UBSan
+  emscripten                # em++ and embind for the wasm build
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages: ${missing[*]}" >&2
+    echo "setup: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm dependencies, again whenever package-lock.json changes.
+stamp=node_modules/.identity-mfa-lock
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > "$stamp"
+fi
+
+bash scripts/build.sh all

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every test suite, after scripts/setup.sh. Stops at the first failing suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzz_seconds="${IDENTITY_MFA_FUZZ_SECONDS:-30}"
+passed=0
+
+suite() {
+  echo
+  echo "=== $1"
+  shift
+  "$@"
+  passed=$((passed + 1))
+}
+
+suite "native: GoogleTest over the shared vectors (OpenSSL HMAC)" \
+  ctest --test-dir build/native --output-on-failure
+suite "wasm: node:test over the shared vectors, API, catalog, native/wasm parity" \
+  node --test tests/js/
+suite "types: the shipped .d.ts compile for a TypeScript consumer" \
+  npx --no-install tsc -p tests/types/tsconfig.json
+suite "package: npm pack, install into an empty folder, use" \
+  node --test tests/pack/
+suite "fuzz: parser, validator and state machine under ASan + UBSan" \
+  bash scripts/fuzz.sh "$fuzz_seconds"
+
+echo
+echo "suites: ${passed} passed, 0 failed"

@@ -1,0 +1,40 @@
+// The published artefact, as a user gets it: `npm pack`, install the tarball
+// into an empty folder (no registry), import the public entry point, validate.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+test('the packed tarball installs offline and validates through its public entry point', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-pack-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], root))[0];
+  const files = packed.files.map((f) => f.path);
+  assert.ok(files.includes('js/wasm/identity_mfa.mjs'), 'the wasm module ships');
+  assert.ok(files.includes('js/index.d.ts') && files.includes('js/index.js'));
+  assert.ok(!files.some((f) => /^(core|bindings|tests|server|build)\//.test(f)), `no sources or tests: ${files}`);
+
+  const app = join(dir, 'app');
+  run('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module' }));
+  run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(dir, packed.filename)], app);
+
+  writeFileSync(join(app, 'check.js'), `
+    import { validateEnableRequest, IdentityMfaError } from 'identity-mfa';
+    const good = validateEnableRequest('{"recoveryCode":"ABCD-EFGH-JKMN","mfaType":"email"}');
+    const bad = validateEnableRequest(Buffer.from('{"recoveryCode":"ABCD-EFGH-JKMN","mfaType":"push"}'));
+    console.log(JSON.stringify({ good, bad, error: IdentityMfaError.from(bad).code }));
+  `);
+  const out = JSON.parse(run('node', ['check.js'], app));
+  assert.deepStrictEqual(out.good, { ok: true, value: { recoveryCode: 'ABCD-EFGH-JKMN', mfaType: 'email' } });
+  assert.equal(out.bad.ok, false);
+  assert.equal(out.bad.status, 400);
+  assert.equal(out.bad.error.code, 'IDE-0044');
+  assert.equal(out.error, 'IDE-0044');
+});
