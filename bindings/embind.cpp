@@ -60,19 +60,36 @@ class JsHost : public CryptoHost {
 // JS copies the body into the input buffer and calls validateInput(); the
 // answer is a block of uint32 words in wasm memory:
 //   [0] error (0 = valid, else 1-based catalog index)  [1] HTTP status
-//   [2] entry count, then per entry: field id (or -1), name ptr, name length,
-//       text ptr, text length
-// Pointers stay valid until the next call. This avoids building JS objects
-// from C++, which costs more than the validation itself.
+//   [2] entry count  [3] text pointer  [4] text length in bytes
+//   then per entry: field id (or -1), name start, name length, text start,
+//   text length — offsets and lengths in UTF-16 units into the text.
+// Every name and text of the result is packed into that one UTF-8 text, so JS
+// decodes one string and slices it: creating a JS string from wasm memory
+// costs far more than the validation of a typical body, per string.
+// Pointers stay valid until the next call.
 struct ValidationSlot {
   RequestValidator validator;
   std::vector<char> input;
   std::vector<uint32_t> words;
+  std::string text;
+  uint32_t utf16_length = 0;  // of `text` so far
 };
 
 ValidationSlot& slot() {
   static ValidationSlot* s = new ValidationSlot();  // lives as long as the module
   return *s;
+}
+
+// Appends valid UTF-8 to the slot's text; returns its UTF-16 length.
+uint32_t append_text(ValidationSlot& s, std::string_view utf8) {
+  uint32_t units = 0;
+  for (char c : utf8) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) != 0x80) units += byte >= 0xF0 ? 2 : 1;  // 4-byte sequences are surrogate pairs
+  }
+  s.text.append(utf8);
+  s.utf16_length += units;
+  return units;
 }
 
 uintptr_t input_buffer(size_t capacity) {
@@ -84,20 +101,23 @@ uintptr_t input_buffer(size_t capacity) {
 uintptr_t validate_input(int route, size_t len, size_t limit) {
   auto& s = slot();
   if (route < 0 || route >= kRouteCount) route = static_cast<int>(Route::kEnable);
-  // Bodies longer than the buffer are over the limit and are never read.
-  const char* data = len <= s.input.size() ? s.input.data() : nullptr;
-  if (!data && len <= limit) limit = len - 1;
+  // JS copies only bodies within the limit; longer ones are never read.
+  const char* data = len <= limit && len <= s.input.size() ? s.input.data() : nullptr;
+  if (!data && len <= limit) len = limit + 1;  // cannot happen through js/api.js
   const ValidationResult& r = s.validator.validate(static_cast<Route>(route), data, len, limit);
+  s.text.clear();
+  s.utf16_length = 0;
   s.words.assign({static_cast<uint32_t>(r.error), static_cast<uint32_t>(r.status),
-                  static_cast<uint32_t>(r.entries.size())});
+                  static_cast<uint32_t>(r.entries.size()), 0, 0});
   for (const auto& e : r.entries) {
-    s.words.insert(s.words.end(),
-                   {static_cast<uint32_t>(e.field),
-                    static_cast<uint32_t>(reinterpret_cast<uintptr_t>(e.name.data())),
-                    static_cast<uint32_t>(e.name.size()),
-                    static_cast<uint32_t>(reinterpret_cast<uintptr_t>(e.text.data())),
-                    static_cast<uint32_t>(e.text.size())});
+    uint32_t name_at = s.utf16_length;
+    uint32_t name_units = e.field < 0 ? append_text(s, e.name) : 0;  // known names JS has
+    uint32_t text_at = s.utf16_length;
+    uint32_t text_units = append_text(s, e.text);
+    s.words.insert(s.words.end(), {static_cast<uint32_t>(e.field), name_at, name_units, text_at, text_units});
   }
+  s.words[3] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s.text.data()));
+  s.words[4] = static_cast<uint32_t>(s.text.size());
   return reinterpret_cast<uintptr_t>(s.words.data());
 }
 

@@ -169,12 +169,14 @@ struct RequestValidator::Impl {
   ondemand::parser parser;
   std::string padded;  // the body plus simdjson's read-ahead padding
   std::vector<Member> members;
+  std::vector<std::string_view> keys;  // scratch for duplicate detection
   ValidationResult result;
 
   const ValidationResult& run(Route route, const char* data, size_t len, size_t limit);
   bool parse(std::string_view body);
   bool consume(ondemand::value value, int depth);
   bool read_member(simdjson::simdjson_result<ondemand::field> field);
+  std::optional<std::string_view> duplicate_key();
   const Member* find(Field f) const;
   bool present(Field f) const;  // given, not null, not ""
 
@@ -285,6 +287,26 @@ bool RequestValidator::Impl::parse(std::string_view body) {
   return doc.at_end();
 }
 
+// The smallest key that appears twice, if any. Bodies usually hold a few
+// members, compared pairwise without allocating; long ones are sorted.
+std::optional<std::string_view> RequestValidator::Impl::duplicate_key() {
+  std::optional<std::string_view> dup;
+  if (members.size() <= 8) {
+    for (size_t i = 0; i < members.size(); ++i) {
+      for (size_t j = i + 1; j < members.size(); ++j) {
+        if (members[i].key == members[j].key && (!dup || members[i].key < *dup)) dup = members[i].key;
+      }
+    }
+    return dup;
+  }
+  keys.clear();
+  for (const auto& m : members) keys.push_back(m.key);
+  std::sort(keys.begin(), keys.end());
+  auto it = std::adjacent_find(keys.begin(), keys.end());
+  if (it != keys.end()) dup = *it;
+  return dup;
+}
+
 const Member* RequestValidator::Impl::find(Field f) const {
   for (const auto& m : members) {
     if (m.field == static_cast<int>(f)) return &m;
@@ -313,16 +335,9 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
   }
   // Step 6: one JSON object.
   if (!parse(std::string_view(data, len))) return fail(ErrorCode::kBadRequest);
-  if (members.size() > 1) {
-    std::vector<std::string_view> keys;
-    keys.reserve(members.size());
-    for (const auto& m : members) keys.push_back(m.key);
-    std::sort(keys.begin(), keys.end());
-    auto dup = std::adjacent_find(keys.begin(), keys.end());
-    if (dup != keys.end()) {
-      note(lookup_field(*dup), *dup, kReasonDuplicate);
-      return fail(ErrorCode::kBadRequest);
-    }
+  if (auto dup = duplicate_key()) {
+    note(lookup_field(*dup), *dup, kReasonDuplicate);
+    return fail(ErrorCode::kBadRequest);
   }
   // Step 7: fields outside the route's schema, in body order.
   for (const auto& m : members) {
