@@ -92,9 +92,11 @@ uint32_t append_text(ValidationSlot& s, std::string_view utf8) {
   return units;
 }
 
+// A buffer for bodies of up to `capacity` bytes, with the parser's padding
+// after them, so validation reads the body where JS wrote it.
 uintptr_t input_buffer(size_t capacity) {
   auto& s = slot();
-  if (s.input.size() < capacity) s.input.resize(capacity);
+  if (s.input.size() < capacity + kInputPadding) s.input.resize(capacity + kInputPadding);
   return reinterpret_cast<uintptr_t>(s.input.data());
 }
 
@@ -102,9 +104,9 @@ uintptr_t validate_input(int route, size_t len, size_t limit) {
   auto& s = slot();
   if (route < 0 || route >= kRouteCount) route = static_cast<int>(Route::kEnable);
   // JS copies only bodies within the limit; longer ones are never read.
-  const char* data = len <= limit && len <= s.input.size() ? s.input.data() : nullptr;
+  const char* data = len <= limit && len + kInputPadding <= s.input.size() ? s.input.data() : nullptr;
   if (!data && len <= limit) len = limit + 1;  // cannot happen through js/api.js
-  const ValidationResult& r = s.validator.validate(static_cast<Route>(route), data, len, limit);
+  const ValidationResult& r = s.validator.validate_padded(static_cast<Route>(route), data, len, limit);
   s.text.clear();
   s.utf16_length = 0;
   s.words.assign({static_cast<uint32_t>(r.error), static_cast<uint32_t>(r.status),

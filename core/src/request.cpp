@@ -62,11 +62,18 @@ constexpr RouteSchema kSchemas[kRouteCount] = {
 constexpr Field kFieldOrder[kFieldCount] = {Field::kPasscode, Field::kRecoveryCode, Field::kMfaType,
                                             Field::kSecret, Field::kCountryCode};
 
+// Field names by length first: one memcmp at most per key.
 int lookup_field(std::string_view name) {
-  for (int i = 0; i < kFieldCount; ++i) {
-    if (name == field_name(static_cast<Field>(i))) return i;
+  Field f;
+  switch (name.size()) {
+    case 6: f = Field::kSecret; break;
+    case 7: f = Field::kMfaType; break;
+    case 8: f = Field::kPasscode; break;
+    case 11: f = Field::kCountryCode; break;
+    case 12: f = Field::kRecoveryCode; break;
+    default: return -1;
   }
-  return -1;
+  return std::memcmp(name.data(), field_name(f), name.size()) == 0 ? static_cast<int>(f) : -1;
 }
 
 bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -169,11 +176,12 @@ struct RequestValidator::Impl {
   ondemand::parser parser;
   std::string padded;  // the body plus simdjson's read-ahead padding
   std::vector<Member> members;
+  int32_t first[kFieldCount];          // index in `members` of each field's first occurrence, or -1
   std::vector<std::string_view> keys;  // scratch for duplicate detection
   ValidationResult result;
 
-  const ValidationResult& run(Route route, const char* data, size_t len, size_t limit);
-  bool parse(std::string_view body);
+  const ValidationResult& run(Route route, const char* data, size_t len, size_t limit, bool padded);
+  bool parse(std::string_view body, bool padded);
   bool consume(ondemand::value value, int depth);
   bool read_member(simdjson::simdjson_result<ondemand::field> field);
   std::optional<std::string_view> duplicate_key();
@@ -196,9 +204,16 @@ struct RequestValidator::Impl {
 RequestValidator::RequestValidator() : impl_(new Impl) {}
 RequestValidator::~RequestValidator() = default;
 
+static_assert(kInputPadding == simdjson::SIMDJSON_PADDING, "kInputPadding must match simdjson");
+
 const ValidationResult& RequestValidator::validate(Route route, const char* data, size_t len,
                                                    size_t body_limit) {
-  return impl_->run(route, data, len, body_limit);
+  return impl_->run(route, data, len, body_limit, false);
+}
+
+const ValidationResult& RequestValidator::validate_padded(Route route, const char* data, size_t len,
+                                                          size_t body_limit) {
+  return impl_->run(route, data, len, body_limit, true);
 }
 
 // Reads any JSON value completely, so that nothing the body holds goes
@@ -249,6 +264,7 @@ bool RequestValidator::Impl::read_member(simdjson::simdjson_result<ondemand::fie
   ondemand::value value;
   if (field.unescaped_key(false).get(m.key) || field.value().get(value)) return false;
   m.field = lookup_field(m.key);
+  if (m.field >= 0 && first[m.field] < 0) first[m.field] = static_cast<int32_t>(members.size());
   ondemand::json_type type;
   if (value.type().get(type)) return false;
   if (type == ondemand::json_type::string) {
@@ -266,17 +282,21 @@ bool RequestValidator::Impl::read_member(simdjson::simdjson_result<ondemand::fie
 }
 
 // Step 6: one JSON object, valid UTF-8, no duplicate keys.
-bool RequestValidator::Impl::parse(std::string_view body) {
+bool RequestValidator::Impl::parse(std::string_view body, bool is_padded) {
   // RFC 8259 §8.1 lets a parser ignore a byte order mark; we ignore one.
   // A second is refused here, before simdjson (which skips one) could.
   auto starts_with_bom = [&] { return body.size() >= 3 && std::memcmp(body.data(), "\xEF\xBB\xBF", 3) == 0; };
   if (starts_with_bom()) body.remove_prefix(3);
   if (starts_with_bom()) return false;
-  padded.assign(body.data(), body.size());
-  padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  const char* json = body.data();
+  if (!is_padded) {
+    padded.assign(body.data(), body.size());
+    padded.append(simdjson::SIMDJSON_PADDING, '\0');
+    json = padded.data();
+  }
 
   ondemand::document doc;
-  if (parser.iterate(padded.data(), body.size(), padded.size()).get(doc)) return false;
+  if (parser.iterate(json, body.size(), body.size() + simdjson::SIMDJSON_PADDING).get(doc)) return false;
   ondemand::json_type type;
   if (doc.type().get(type) || type != ondemand::json_type::object) return false;
   ondemand::object object;
@@ -308,10 +328,8 @@ std::optional<std::string_view> RequestValidator::Impl::duplicate_key() {
 }
 
 const Member* RequestValidator::Impl::find(Field f) const {
-  for (const auto& m : members) {
-    if (m.field == static_cast<int>(f)) return &m;
-  }
-  return nullptr;
+  int at = first[static_cast<int>(f)];
+  return at < 0 ? nullptr : &members[static_cast<size_t>(at)];
 }
 
 bool RequestValidator::Impl::present(Field f) const {
@@ -320,11 +338,12 @@ bool RequestValidator::Impl::present(Field f) const {
 }
 
 const ValidationResult& RequestValidator::Impl::run(Route route, const char* data, size_t len,
-                                                    size_t limit) {
+                                                    size_t limit, bool is_padded) {
   result.error = ErrorCode::kNone;
   result.status = 200;
   result.entries.clear();
   members.clear();
+  std::fill(std::begin(first), std::end(first), -1);
   const RouteSchema& schema = kSchemas[static_cast<int>(route)];
 
   // Step 5: size.
@@ -334,7 +353,7 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
     return result;
   }
   // Step 6: one JSON object.
-  if (!parse(std::string_view(data, len))) return fail(ErrorCode::kBadRequest);
+  if (!parse(std::string_view(data, len), is_padded)) return fail(ErrorCode::kBadRequest);
   if (auto dup = duplicate_key()) {
     note(lookup_field(*dup), *dup, kReasonDuplicate);
     return fail(ErrorCode::kBadRequest);

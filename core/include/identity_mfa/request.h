@@ -36,6 +36,8 @@ const char* mfa_type_name(MfaType type);
 std::optional<MfaType> parse_mfa_type(std::string_view name);
 
 constexpr size_t kDefaultBodyLimit = 16 * 1024;
+// Bytes the JSON parser may read past a body's end (simdjson's padding).
+constexpr size_t kInputPadding = 64;
 // Bounds that keep any input cheap (CONTRACT §5 "Limits").
 constexpr int kMaxDepth = 32;
 constexpr size_t kMaxSecretLength = 128;        // code points
@@ -77,6 +79,10 @@ class RequestValidator {
                                    size_t body_limit = kDefaultBodyLimit) {
     return validate(route, body.data(), body.size(), body_limit);
   }
+  // The same without copying the body, for callers that own a buffer with
+  // kInputPadding readable bytes (any content) after the body.
+  const ValidationResult& validate_padded(Route route, const char* data, size_t len,
+                                          size_t body_limit = kDefaultBodyLimit);
 
  private:
   struct Impl;
