@@ -60,12 +60,19 @@ class JsHost : public CryptoHost {
 // JS copies the body into the input buffer and calls validateInput(); the
 // answer is a block of uint32 words in wasm memory:
 //   [0] error (0 = valid, else 1-based catalog index)  [1] HTTP status
-//   [2] entry count  [3] text pointer  [4] text length in bytes
+//   [2] entry count  [3] where texts live  [4] text pointer  [5] text length
 //   then per entry: field id (or -1), name start, name length, text start,
-//   text length — offsets and lengths in UTF-16 units into the text.
-// Every name and text of the result is packed into that one UTF-8 text, so JS
-// decodes one string and slices it: creating a JS string from wasm memory
-// costs far more than the validation of a typical body, per string.
+//   text length.
+// Creating a JS string from wasm memory costs more per string than the
+// validation of a typical body, so results avoid it:
+//   [3] = 1: every text is a slice of the body itself, which the core's fast
+//            path has checked to be plain ASCII there: offsets are byte offsets
+//            into the body, and JS slices the string it already has.
+//   [3] = 0: names and texts are packed into one UTF-8 text at [4]/[5], decoded
+//            once; offsets and lengths are in UTF-16 units.
+// Known field names (id >= 0) are never sent: JS has them. Neither are the
+// reasons an error gives: text length kReasonMark says text start is an index
+// into reasons(), which JS reads once.
 // Pointers stay valid until the next call.
 struct ValidationSlot {
   RequestValidator validator;
@@ -100,6 +107,12 @@ uintptr_t input_buffer(size_t capacity) {
   return reinterpret_cast<uintptr_t>(s.input.data());
 }
 
+constexpr uint32_t kReasonMark = 0xFFFFFFFFu;
+
+bool inside(std::string_view part, const char* begin, size_t len) {
+  return part.data() >= begin && part.data() + part.size() <= begin + len;
+}
+
 uintptr_t validate_input(int route, size_t len, size_t limit) {
   auto& s = slot();
   if (route < 0 || route >= kRouteCount) route = static_cast<int>(Route::kEnable);
@@ -107,19 +120,40 @@ uintptr_t validate_input(int route, size_t len, size_t limit) {
   const char* data = len <= limit && len + kInputPadding <= s.input.size() ? s.input.data() : nullptr;
   if (!data && len <= limit) len = limit + 1;  // cannot happen through js/api.js
   const ValidationResult& r = s.validator.validate_padded(static_cast<Route>(route), data, len, limit);
+
+  bool in_body = data != nullptr;
+  for (const auto& e : r.entries) {
+    bool text_ok = reason_of(e.text) >= 0 || inside(e.text, data, len);
+    in_body = in_body && text_ok && (e.field >= 0 || inside(e.name, data, len));
+  }
   s.text.clear();
   s.utf16_length = 0;
   s.words.assign({static_cast<uint32_t>(r.error), static_cast<uint32_t>(r.status),
-                  static_cast<uint32_t>(r.entries.size()), 0, 0});
+                  static_cast<uint32_t>(r.entries.size()), in_body ? 1u : 0u, 0, 0});
   for (const auto& e : r.entries) {
-    uint32_t name_at = s.utf16_length;
-    uint32_t name_units = e.field < 0 ? append_text(s, e.name) : 0;  // known names JS has
-    uint32_t text_at = s.utf16_length;
-    uint32_t text_units = append_text(s, e.text);
-    s.words.insert(s.words.end(), {static_cast<uint32_t>(e.field), name_at, name_units, text_at, text_units});
+    uint32_t name_at = 0, name_length = 0, text_at, text_length;
+    int reason = reason_of(e.text);
+    if (in_body) {
+      if (e.field < 0) {
+        name_at = static_cast<uint32_t>(e.name.data() - data);
+        name_length = static_cast<uint32_t>(e.name.size());
+      }
+      text_at = static_cast<uint32_t>(e.text.data() - data);
+      text_length = static_cast<uint32_t>(e.text.size());
+    } else {
+      name_at = s.utf16_length;
+      if (e.field < 0) name_length = append_text(s, e.name);
+      text_at = s.utf16_length;
+      text_length = reason >= 0 ? 0 : append_text(s, e.text);
+    }
+    if (reason >= 0) {
+      text_at = static_cast<uint32_t>(reason);
+      text_length = kReasonMark;
+    }
+    s.words.insert(s.words.end(), {static_cast<uint32_t>(e.field), name_at, name_length, text_at, text_length});
   }
-  s.words[3] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s.text.data()));
-  s.words[4] = static_cast<uint32_t>(s.text.size());
+  s.words[4] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s.text.data()));
+  s.words[5] = static_cast<uint32_t>(s.text.size());
   return reinterpret_cast<uintptr_t>(s.words.data());
 }
 
@@ -201,6 +235,14 @@ val decide_js(val input, val host) {
 
 // ---- Catalog and primitives (tests, tools, vectors) --------------------------
 
+val reasons_js() {
+  val list = val::array();
+  for (int i = 0; i < kReasonCount; ++i) {
+    list.call<void>("push", std::string(reason_text(static_cast<Reason>(i))));
+  }
+  return list;
+}
+
 val catalog_js() {
   val list = val::array();
   for (size_t i = 0; i < catalog_size(); ++i) {
@@ -252,6 +294,7 @@ EMSCRIPTEN_BINDINGS(identity_mfa) {
   emscripten::function("validateInput", &validate_input);
   emscripten::function("decide", &decide_js);
   emscripten::function("catalog", &catalog_js);
+  emscripten::function("reasons", &reasons_js);
   emscripten::function("hotp", &hotp_js);
   emscripten::function("base32Encode", &base32_encode_js);
   emscripten::function("base32Decode", &base32_decode_js);

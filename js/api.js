@@ -8,6 +8,7 @@ export const ROUTES = Object.freeze(['setup', 'verify', 'enable', 'preferred', '
 export const OPERATIONS = Object.freeze(['status', ...ROUTES]);
 const FIELD_NAMES = ['mfaType', 'secret', 'recoveryCode', 'passcode', 'countryCode'];
 const DEFAULT_BODY_LIMIT = 16 * 1024;
+const REASON_MARK = 0xffffffff; // bindings/embind.cpp kReasonMark
 
 function errorBody(index, fields) {
   const { code, title, message } = catalog[index - 1];
@@ -30,7 +31,9 @@ function setOwn(object, key, value) {
 function makeValidate(module) {
   let capacity = 0;
   let inputPtr = 0;
-  const readString = createStringReader(module);
+  const readString = createStringReader(module, 'utf8');
+  const readLatin1 = createStringReader(module, 'latin1');
+  const reasons = module.reasons();
 
   function validateAt(routeIndex, body, options) {
     const bodyLimit = options?.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -46,12 +49,19 @@ function makeValidate(module) {
     const error = words[at];
     const count = words[at + 2];
     const entries = count === 0 ? undefined : {};
-    // One decode for every name and value; each is then a slice of it.
-    const text = count === 0 ? '' : readString(words[at + 3], words[at + 4]);
-    for (let i = 0, p = at + 5; i < count; i++, p += 5) {
+    let text = '';
+    if (words[at + 3] === 1) {
+      // Values are plain-ASCII slices of the body: of the string itself when
+      // it is all ASCII (as many bytes as UTF-16 units), else of its bytes.
+      text = typeof body === 'string' && length === body.length ? body : readLatin1(inputPtr, length);
+    } else if (words[at + 5] > 0) {
+      text = readString(words[at + 4], words[at + 5]);
+    }
+    for (let i = 0, p = at + 6; i < count; i++, p += 5) {
       const field = words[p] | 0;
       const name = field >= 0 ? FIELD_NAMES[field] : text.substr(words[p + 1], words[p + 2]);
-      setOwn(entries, name, text.substr(words[p + 3], words[p + 4]));
+      const value = words[p + 4] === REASON_MARK ? reasons[words[p + 3]] : text.substr(words[p + 3], words[p + 4]);
+      setOwn(entries, name, value);
     }
     if (error === 0) return { ok: true, value: entries ?? {} };
     return { ok: false, status: words[at + 1], error: errorBody(error, entries) };

@@ -18,9 +18,18 @@ function readWithDecoder(heap, ptr, length) {
   return text;
 }
 
-/** A function (ptr, length) → string over the module's current memory. */
-export function createStringReader(module) {
-  if (typeof NodeBuffer?.from !== 'function') return (ptr, length) => readWithDecoder(module.HEAPU8, ptr, length);
+const latin1Decoder = new TextDecoder('latin1');
+
+/**
+ * A function (ptr, length) → string over the module's current memory, for
+ * `encoding` 'utf8' or 'latin1' (one char per byte; used only where the
+ * bytes are known to be ASCII).
+ */
+export function createStringReader(module, encoding) {
+  if (typeof NodeBuffer?.from !== 'function') {
+    if (encoding === 'latin1') return (ptr, length) => latin1Decoder.decode(module.HEAPU8.subarray(ptr, ptr + length));
+    return (ptr, length) => readWithDecoder(module.HEAPU8, ptr, length);
+  }
   let heap = null;
   let view = null;
   return (ptr, length) => {
@@ -29,7 +38,7 @@ export function createStringReader(module) {
       heap = module.HEAPU8;
       view = NodeBuffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
     }
-    return view.toString('utf8', ptr, ptr + length);
+    return view.toString(encoding, ptr, ptr + length);
   };
 }
 

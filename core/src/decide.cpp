@@ -366,10 +366,10 @@ void Decider::disable(MfaType type) {
   auto recovery = field(Field::kRecoveryCode);
   bool credentials = passcode || recovery;
   if (!credentials && !in_.admin) {
-    constexpr std::string_view kReason = "send one of passcode and recoveryCode";
+    std::string_view reason = reason_text(Reason::kOneOf);
     return fail(ErrorCode::kMissingFields,
-                {{static_cast<int>(Field::kPasscode), "passcode", kReason},
-                 {static_cast<int>(Field::kRecoveryCode), "recoveryCode", kReason}});
+                {{static_cast<int>(Field::kPasscode), "passcode", reason},
+                 {static_cast<int>(Field::kRecoveryCode), "recoveryCode", reason}});
   }
   if (credentials && !check_unlocked()) return;
   Factor& f = state_.factor(type);

@@ -11,19 +11,22 @@ namespace ondemand = simdjson::ondemand;
 
 namespace {
 
-// Reasons named in an error's `fields` (part of the contract's test vectors).
-constexpr std::string_view kReasonUnexpected = "unexpected field";
-constexpr std::string_view kReasonRequired = "required";
-constexpr std::string_view kReasonSecretForApp = "required when mfaType is app";
-constexpr std::string_view kReasonNotString = "must be a string";
-constexpr std::string_view kReasonPasscode = "must be 6 to 8 ASCII digits";
-constexpr std::string_view kReasonCountryCode = "must be two ASCII letters";
-constexpr std::string_view kReasonSecretLength = "must be at most 128 characters";
-constexpr std::string_view kReasonRecoveryLength = "must be at most 64 characters";
-constexpr std::string_view kReasonOnlyOne = "send only one of passcode and recoveryCode";
-constexpr std::string_view kReasonOneOf = "send one of passcode and recoveryCode";
-constexpr std::string_view kReasonPasscodeApp = "only the app factor can be disabled with a passcode";
-constexpr std::string_view kReasonDuplicate = "duplicate field";
+// Reasons named in an error's `fields` (part of the contract's test
+// vectors), in Reason order.
+constexpr std::string_view kReasons[kReasonCount] = {
+    "unexpected field",
+    "required",
+    "required when mfaType is app",
+    "must be a string",
+    "must be 6 to 8 ASCII digits",
+    "must be two ASCII letters",
+    "must be at most 128 characters",
+    "must be at most 64 characters",
+    "send only one of passcode and recoveryCode",
+    "send one of passcode and recoveryCode",
+    "only the app factor can be disabled with a passcode",
+    "duplicate field",
+};
 
 constexpr uint8_t bit(Field f) { return static_cast<uint8_t>(1u << static_cast<int>(f)); }
 
@@ -138,6 +141,15 @@ struct Member {
 
 }  // namespace
 
+std::string_view reason_text(Reason reason) { return kReasons[static_cast<int>(reason)]; }
+
+int reason_of(std::string_view text) {
+  for (int i = 0; i < kReasonCount; ++i) {
+    if (text.data() == kReasons[i].data()) return i;
+  }
+  return -1;
+}
+
 const char* field_name(Field field) {
   switch (field) {
     case Field::kMfaType: return "mfaType";
@@ -179,11 +191,15 @@ struct RequestValidator::Impl {
   int32_t first[kFieldCount];          // index in `members` of each field's first occurrence, or -1
   std::vector<std::string_view> keys;  // scratch for duplicate detection
   ValidationResult result;
+  bool fast_path = true;
 
   const ValidationResult& run(Route route, const char* data, size_t len, size_t limit, bool padded);
   bool parse(std::string_view body, bool padded);
   bool consume(ondemand::value value, int depth);
   bool read_member(simdjson::simdjson_result<ondemand::field> field);
+  bool parse_plain(std::string_view body);
+  void add_member(Member m);
+  void clear_members();
   std::optional<std::string_view> duplicate_key();
   const Member* find(Field f) const;
   bool present(Field f) const;  // given, not null, not ""
@@ -210,6 +226,8 @@ const ValidationResult& RequestValidator::validate(Route route, const char* data
                                                    size_t body_limit) {
   return impl_->run(route, data, len, body_limit, false);
 }
+
+void RequestValidator::set_fast_path(bool enabled) { impl_->fast_path = enabled; }
 
 const ValidationResult& RequestValidator::validate_padded(Route route, const char* data, size_t len,
                                                           size_t body_limit) {
@@ -263,8 +281,6 @@ bool RequestValidator::Impl::read_member(simdjson::simdjson_result<ondemand::fie
   Member m{};
   ondemand::value value;
   if (field.unescaped_key(false).get(m.key) || field.value().get(value)) return false;
-  m.field = lookup_field(m.key);
-  if (m.field >= 0 && first[m.field] < 0) first[m.field] = static_cast<int32_t>(members.size());
   ondemand::json_type type;
   if (value.type().get(type)) return false;
   if (type == ondemand::json_type::string) {
@@ -277,8 +293,96 @@ bool RequestValidator::Impl::read_member(simdjson::simdjson_result<ondemand::fie
     m.kind = Kind::kOther;
     if (!consume(value, 1)) return false;
   }
-  members.push_back(m);
+  add_member(m);
   return true;
+}
+
+void RequestValidator::Impl::add_member(Member m) {
+  m.field = lookup_field(m.key);
+  if (m.field >= 0 && first[m.field] < 0) first[m.field] = static_cast<int32_t>(members.size());
+  members.push_back(m);
+}
+
+void RequestValidator::Impl::clear_members() {
+  members.clear();
+  std::fill(std::begin(first), std::end(first), -1);
+}
+
+namespace {
+
+const char* skip_space(const char* p, const char* end) {
+  while (p < end && is_json_space(*p)) ++p;
+  return p;
+}
+
+// A string of printable ASCII without escapes; returns the position after
+// its closing quote, or null.
+const char* scan_plain_string(const char* p, const char* end, std::string_view* out) {
+  if (p >= end || *p != '"') return nullptr;
+  const char* start = ++p;
+  while (p < end) {
+    auto c = static_cast<unsigned char>(*p);
+    if (c == '"') {
+      *out = std::string_view(start, static_cast<size_t>(p - start));
+      return p + 1;
+    }
+    if (c < 0x20 || c > 0x7E || c == '\\') return nullptr;
+    ++p;
+  }
+  return nullptr;
+}
+
+// A literal or number value; returns the position after it, or null.
+const char* scan_scalar(const char* p, const char* end, Kind* kind) {
+  const char* start = p;
+  while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+                     *p == '+' || *p == '.' || *p == 'E')) {
+    ++p;
+  }
+  std::string_view token(start, static_cast<size_t>(p - start));
+  if (token == "null") {
+    *kind = Kind::kNull;
+  } else if (token == "true" || token == "false" || is_json_number(token)) {
+    *kind = Kind::kOther;
+  } else {
+    return nullptr;
+  }
+  return p;
+}
+
+}  // namespace
+
+// The fast path for the bodies people actually send: one object whose keys
+// are strings of printable ASCII without escapes, and whose values are such
+// strings, literals or numbers. Such a body is
+// valid JSON and valid UTF-8 by construction, and its members are its raw
+// bytes, so the result equals simdjson's (the fuzzer checks that it does).
+// Objects and arrays as values, escapes and non-ASCII text all go to simdjson.
+// Anything else returns false and goes through simdjson.
+bool RequestValidator::Impl::parse_plain(std::string_view body) {
+  const char* p = body.data();
+  const char* end = p + body.size();
+  p = skip_space(p, end);
+  if (p >= end || *p != '{') return false;
+  p = skip_space(p + 1, end);
+  if (p < end && *p == '}') return skip_space(p + 1, end) == end;
+  while (true) {
+    Member m{};
+    m.kind = Kind::kString;
+    p = scan_plain_string(p, end, &m.key);
+    if (!p) return false;
+    p = skip_space(p, end);
+    if (p >= end || *p != ':') return false;
+    p = skip_space(p + 1, end);
+    p = p < end && *p == '"' ? scan_plain_string(p, end, &m.text) : scan_scalar(p, end, &m.kind);
+    if (!p) return false;
+    add_member(m);
+    p = skip_space(p, end);
+    if (p >= end) return false;
+    if (*p == '}') return skip_space(p + 1, end) == end;
+    if (*p != ',') return false;
+    p = skip_space(p + 1, end);
+  }
 }
 
 // Step 6: one JSON object, valid UTF-8, no duplicate keys.
@@ -294,6 +398,8 @@ bool RequestValidator::Impl::parse(std::string_view body, bool is_padded) {
     padded.append(simdjson::SIMDJSON_PADDING, '\0');
     json = padded.data();
   }
+  if (fast_path && parse_plain(std::string_view(json, body.size()))) return true;
+  clear_members();
 
   ondemand::document doc;
   if (parser.iterate(json, body.size(), body.size() + simdjson::SIMDJSON_PADDING).get(doc)) return false;
@@ -342,8 +448,7 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
   result.error = ErrorCode::kNone;
   result.status = 200;
   result.entries.clear();
-  members.clear();
-  std::fill(std::begin(first), std::end(first), -1);
+  clear_members();
   const RouteSchema& schema = kSchemas[static_cast<int>(route)];
 
   // Step 5: size.
@@ -355,24 +460,24 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
   // Step 6: one JSON object.
   if (!parse(std::string_view(data, len), is_padded)) return fail(ErrorCode::kBadRequest);
   if (auto dup = duplicate_key()) {
-    note(lookup_field(*dup), *dup, kReasonDuplicate);
+    note(lookup_field(*dup), *dup, reason_text(Reason::kDuplicate));
     return fail(ErrorCode::kBadRequest);
   }
   // Step 7: fields outside the route's schema, in body order.
   for (const auto& m : members) {
     if (m.field < 0 || !(schema.allowed & bit(static_cast<Field>(m.field)))) {
-      note(m.field, m.key, kReasonUnexpected);
+      note(m.field, m.key, reason_text(Reason::kUnexpected));
     }
   }
   if (!result.entries.empty()) return fail(ErrorCode::kUnexpectedFields);
 
   // Step 8: required fields absent, null or "".
   for (Field f : kFieldOrder) {
-    if ((schema.required & bit(f)) && !present(f)) note(f, kReasonRequired);
+    if ((schema.required & bit(f)) && !present(f)) note(f, reason_text(Reason::kRequired));
   }
   if (schema.one_code_required && !present(Field::kPasscode) && !present(Field::kRecoveryCode)) {
-    note(Field::kPasscode, kReasonOneOf);
-    note(Field::kRecoveryCode, kReasonOneOf);
+    note(Field::kPasscode, reason_text(Reason::kOneOf));
+    note(Field::kRecoveryCode, reason_text(Reason::kOneOf));
   }
   if (!result.entries.empty()) return fail(ErrorCode::kMissingFields);
 
@@ -381,21 +486,21 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
     const Member* m = find(f);
     if (!m || m->kind == Kind::kNull) continue;
     if (m->kind != Kind::kString) {
-      note(f, kReasonNotString);
+      note(f, reason_text(Reason::kNotString));
       continue;
     }
     if (m->text.empty()) continue;
-    if (f == Field::kPasscode && !is_digits(m->text, 6, 8)) note(f, kReasonPasscode);
-    if (f == Field::kCountryCode && !is_two_letters(m->text)) note(f, kReasonCountryCode);
-    if (f == Field::kSecret && code_points(m->text) > kMaxSecretLength) note(f, kReasonSecretLength);
+    if (f == Field::kPasscode && !is_digits(m->text, 6, 8)) note(f, reason_text(Reason::kPasscode));
+    if (f == Field::kCountryCode && !is_two_letters(m->text)) note(f, reason_text(Reason::kCountryCode));
+    if (f == Field::kSecret && code_points(m->text) > kMaxSecretLength) note(f, reason_text(Reason::kSecretLength));
     if (f == Field::kRecoveryCode && code_points(m->text) > kMaxRecoveryCodeLength) {
-      note(f, kReasonRecoveryLength);
+      note(f, reason_text(Reason::kRecoveryLength));
     }
   }
   if (result.entries.empty() && schema.codes_exclusive && present(Field::kPasscode) &&
       present(Field::kRecoveryCode)) {
-    note(Field::kPasscode, kReasonOnlyOne);
-    note(Field::kRecoveryCode, kReasonOnlyOne);
+    note(Field::kPasscode, reason_text(Reason::kOnlyOne));
+    note(Field::kRecoveryCode, reason_text(Reason::kOnlyOne));
   }
   if (!result.entries.empty()) return fail(ErrorCode::kBadRequest);
 
@@ -405,13 +510,13 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
     type = parse_mfa_type(find(Field::kMfaType)->text);
     if (!type) return fail(ErrorCode::kInvalidType);
     if (schema.passcode_only_for_app && *type != MfaType::kApp && present(Field::kPasscode)) {
-      note(Field::kPasscode, kReasonPasscodeApp);
+      note(Field::kPasscode, reason_text(Reason::kPasscodeApp));
       return fail(ErrorCode::kBadRequest);
     }
   }
   // Step 11: the app factor needs its secret.
   if (schema.secret_for_app && type == MfaType::kApp && !present(Field::kSecret)) {
-    note(Field::kSecret, kReasonSecretForApp);
+    note(Field::kSecret, reason_text(Reason::kSecretForApp));
     return fail(ErrorCode::kMissingFields);
   }
 

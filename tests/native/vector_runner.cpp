@@ -112,8 +112,9 @@ std::string validation_outcome(dom::element c) {
   return w.take();
 }
 
-std::string validation_expectable(dom::element c) {
+std::string validation_expectable(dom::element c, bool fast_path) {
   static RequestValidator v;
+  v.set_fast_path(fast_path);
   const ValidationResult& r = validate_case(c, v);
   JsonWriter w;
   w.begin_object();

@@ -27,7 +27,8 @@ std::string case_body(simdjson::dom::element c);
 // {"ok":true,"value":{...}} or {"ok":false,"status":N,"error":{code,title,message[,fields]}}.
 std::string validation_outcome(simdjson::dom::element c);
 // The same reduced to what a case expects: {"ok":false,"status":N,"code":...[,"fields"]}.
-std::string validation_expectable(simdjson::dom::element c);
+// `fast_path` false validates every body through simdjson alone.
+std::string validation_expectable(simdjson::dom::element c, bool fast_path = true);
 
 // Runs one scenario; calls `each(step, outcome_json)` per step, where the
 // outcome is {status, code, body, retryAfter, audit, stateChanged, newState, outbound}.

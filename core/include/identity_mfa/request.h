@@ -43,6 +43,27 @@ constexpr int kMaxDepth = 32;
 constexpr size_t kMaxSecretLength = 128;        // code points
 constexpr size_t kMaxRecoveryCodeLength = 64;   // code points
 
+// Why an error names a field: one fixed text each (see request.cpp).
+enum class Reason : uint8_t {
+  kUnexpected,      // step 7
+  kRequired,        // step 8
+  kSecretForApp,    // step 11
+  kNotString,       // step 9: wrong JSON type
+  kPasscode,        // step 9: not 6-8 ASCII digits
+  kCountryCode,     // step 9: not two ASCII letters
+  kSecretLength,    // step 9: secret too long
+  kRecoveryLength,  // step 9: recovery code too long
+  kOnlyOne,         // step 9: both passcode and recoveryCode
+  kOneOf,           // step 8: neither passcode nor recoveryCode
+  kPasscodeApp,     // a passcode can only disable the app factor
+  kDuplicate,       // step 6: a key given twice
+};
+constexpr int kReasonCount = 12;
+std::string_view reason_text(Reason reason);
+// The Reason whose text `text` is (the same characters in memory, as
+// FieldEntry::text of an error holds), or -1 for any other text.
+int reason_of(std::string_view text);
+
 // One entry of a result. On success: a field present in the body and its
 // (unescaped) value. On failure: a field named in `fields` and the reason.
 struct FieldEntry {
@@ -62,7 +83,8 @@ struct ValidationResult {
 };
 
 // Owns the parser and buffers, so repeated validation allocates nothing.
-// Views in a result stay valid until the next call on the same validator.
+// Views in a result stay valid until the next call on the same validator
+// (with validate_padded, they may point into the caller's buffer).
 // Not thread-safe: use one per thread.
 class RequestValidator {
  public:
@@ -83,6 +105,10 @@ class RequestValidator {
   // kInputPadding readable bytes (any content) after the body.
   const ValidationResult& validate_padded(Route route, const char* data, size_t len,
                                           size_t body_limit = kDefaultBodyLimit);
+
+  // Bodies of plain ASCII strings take a fast path that gives the same
+  // results as simdjson; tests and the fuzzer turn it off to compare.
+  void set_fast_path(bool enabled);
 
  private:
   struct Impl;
