@@ -4,7 +4,9 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -164,10 +166,19 @@ std::string read_string(const val& object, const char* key, std::string fallback
   return v.isString() ? v.as<std::string>() : fallback;
 }
 
+// A number member as an integer, or `fallback` when it is absent, not a
+// finite number, or outside Int's range: a float-to-int conversion of NaN or
+// of an out-of-range value would trap in wasm.
 template <class Int>
 Int read_number(const val& object, const char* key, Int fallback) {
   val v = object[key];
-  return v.isNumber() ? static_cast<Int>(v.as<double>()) : fallback;
+  if (!v.isNumber()) return fallback;
+  double d = v.as<double>();
+  if (!std::isfinite(d) || d < static_cast<double>(std::numeric_limits<Int>::min()) ||
+      d >= static_cast<double>(std::numeric_limits<Int>::max())) {
+    return fallback;
+  }
+  return static_cast<Int>(d);
 }
 
 Settings read_settings(const val& js) {
@@ -261,6 +272,7 @@ val hotp_js(std::string alg_name, std::string key, double counter, int digits, v
   auto alg = parse_hash_alg(alg_name);
   if (!alg) return val::null();
   JsHost js_host(host);
+  if (!std::isfinite(counter) || counter < 0 || counter >= 18446744073709551616.0) return val::null();
   auto code = hotp(js_host, *alg, key, static_cast<uint64_t>(counter), digits);
   return code ? val(*code) : val::null();
 }

@@ -8,6 +8,8 @@ export const ROUTES = Object.freeze(['setup', 'verify', 'enable', 'preferred', '
 export const OPERATIONS = Object.freeze(['status', ...ROUTES]);
 const FIELD_NAMES = ['mfaType', 'secret', 'recoveryCode', 'passcode', 'countryCode'];
 const DEFAULT_BODY_LIMIT = 16 * 1024;
+// The validation buffer lives in wasm memory: keep it to what a request can be.
+const MAX_BODY_LIMIT = 64 * 1024 * 1024;
 const REASON_MARK = 0xffffffff; // bindings/embind.cpp kReasonMark
 
 function errorBody(index, fields) {
@@ -38,6 +40,9 @@ function makeValidate(module) {
   function validateAt(routeIndex, body, options) {
     const bodyLimit = options?.bodyLimit ?? DEFAULT_BODY_LIMIT;
     if (!isBody(body)) throw new TypeError('body must be a string, Uint8Array, Buffer or ArrayBuffer');
+    if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 0 || bodyLimit > MAX_BODY_LIMIT) {
+      throw new TypeError(`bodyLimit must be an integer from 0 to ${MAX_BODY_LIMIT}`);
+    }
     if (capacity < bodyLimit) {
       inputPtr = module.inputBuffer(bodyLimit);
       capacity = bodyLimit;
@@ -67,17 +72,26 @@ function makeValidate(module) {
     return { ok: false, status: words[at + 1], error: errorBody(error, entries) };
   }
 
-  /** validate(route, body, options), plus validate.forRoute(route) for a bound one. */
   function validateRequest(route, body, options) {
     const routeIndex = ROUTES.indexOf(route);
     if (routeIndex < 0) throw new TypeError(`unknown route: ${route}`);
     return validateAt(routeIndex, body, options);
   }
-  validateRequest.forRoute = (route) => {
+  // A validator bound to one route, without the route lookup per call.
+  function forRoute(route) {
     const routeIndex = ROUTES.indexOf(route);
     return (body, options) => validateAt(routeIndex, body, options);
-  };
-  return validateRequest;
+  }
+  return { validateRequest, forRoute };
+}
+
+function checkDecisionInput(input) {
+  const { body, state, now, random, user } = input;
+  if (body !== undefined && !isBody(body)) throw new TypeError('input.body must be a string, Uint8Array or ArrayBuffer');
+  if (state !== undefined && typeof state !== 'string') throw new TypeError('input.state must be a string');
+  if (now !== undefined && !Number.isSafeInteger(now)) throw new TypeError('input.now must be an integer (Unix ms)');
+  if (random !== undefined && !(random instanceof Uint8Array)) throw new TypeError('input.random must be a Uint8Array');
+  if (user !== undefined && user !== null && typeof user !== 'object') throw new TypeError('input.user must be an object or null');
 }
 
 // Wraps a user's host so that nothing it throws crosses into wasm: a throw
@@ -104,6 +118,7 @@ function makeDecide(module) {
     if (!host || typeof host.hmac !== 'function' || typeof host.pepperedHash !== 'function') {
       throw new TypeError('decide() needs a host with hmac() and pepperedHash() (see identity-mfa/node)');
     }
+    checkDecisionInput(input);
     const random = input.random ?? host.randomBytes?.(module.randomBytesNeeded);
     const d = module.decide(
       {
@@ -135,8 +150,7 @@ function makeDecide(module) {
 
 /** Builds the public API over an instantiated module. */
 export function createApi(module) {
-  const validateRequest = makeValidate(module);
-  const forRoute = validateRequest.forRoute;
+  const { validateRequest, forRoute } = makeValidate(module);
   return Object.freeze({
     validateRequest,
     validateSetupRequest: forRoute('setup'),

@@ -475,6 +475,10 @@ Decision decide(const DecisionInput& in, CryptoHost& host, RequestValidator& val
     if (!request->ok()) return fail_early(request->error, request->status, request->entries);
   }
   if (!in.user.exists) return fail_early(ErrorCode::kUserNotFound, 404, {});
+  const Settings& cfg = in.settings;
+  bool settings_ok = cfg.totp.digits >= 6 && cfg.totp.digits <= 8 && cfg.totp.period >= 1 &&
+                     cfg.totp.period <= 3600 && cfg.pending_ttl_ms > 0;
+  if (!settings_ok) return fail_early(ErrorCode::kOperationFailed, 500, {});
   auto state = parse_state(in.state);
   bool needs_random = in.op == Operation::kSetup || in.op == Operation::kRecoveryCodes;
   if (!state || (needs_random && in.random.size() < kRandomBytesNeeded)) {

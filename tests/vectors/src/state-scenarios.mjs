@@ -413,6 +413,9 @@ scenario('a stored state of an unknown version fails the operation', { state: '{
 scenario('a stored state with a bad field fails the operation', { state: '{"v":1,"factors":{"app":{"digits":"six"}}}' }, (s) => {
   s.push('status', undefined, err('IDE-0045'));
 });
+scenario('TOTP settings outside their range fail the operation', { settings: { digits: 12 } }, (s) => {
+  s.push('setup', { mfaType: 'app' }, err('IDE-0045'), { random: Buffer.alloc(128, 7) });
+});
 scenario('setup without enough random bytes fails the operation', {}, (s) => {
   s.push('setup', { mfaType: 'app' }, err('IDE-0045'));
 });
