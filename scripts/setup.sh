@@ -12,6 +12,7 @@ packages=(
   libssl-dev                # OpenSSL HMAC for the native tests
   clang libclang-rt-14-dev  # libFuzzer, ASan and UBSan
   emscripten                # em++ and embind for the wasm build
+  chromium                  # the package in a real browser (tests/browser)
 )
 missing=()
 for p in "${packages[@]}"; do
