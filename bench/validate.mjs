@@ -54,6 +54,8 @@ const nativeBinary = new URL('../build/native/bench/identity_mfa_bench_validate'
 const bodies = {
   'valid (upstream example)': '{"recoveryCode":"a1b2c3d4e5","mfaType":"app","secret":"JBSWY3DPEHPK3PXP"}',
   'invalid (unexpected field)': '{"recoveryCode":"a1b2c3d4e5","mfaType":"app","secret":"JBSWY3DPEHPK3PXP","admin":true}',
+  // An escape sends the body past the fast path, through simdjson.
+  'valid, escaped (simdjson)': '{"recoveryCode":"a1b2c3d4e5","mfaType":"\\u0061pp","secret":"JBSWY3DPEHPK3PXP"}',
 };
 
 console.log(`enable-body validation, median of ${ROUNDS} rounds of ${ITERATIONS} requests (ns per request)`);
