@@ -88,49 +88,42 @@ static void write_fields(JsonWriter& w, const std::vector<FieldEntry>& entries) 
   w.end_object();
 }
 
-std::string validation_outcome(dom::element c) {
-  static RequestValidator v;
-  const ValidationResult& r = validate_case(c, v);
+// {"ok":true,"value":{...}}, or for an error either the JS API's shape
+// ("error": the whole catalog body) or the vectors' ("code" and "fields").
+static std::string result_json(const ValidationResult& r, bool whole_error) {
   JsonWriter w;
   w.begin_object();
   w.key("ok").boolean(r.ok());
   if (r.ok()) {
     w.key("value");
     write_fields(w, r.entries);
-  } else {
-    const CatalogEntry& e = catalog_entry(r.error);
-    w.key("status").number(r.status);
+    return w.end_object().take();
+  }
+  const CatalogEntry& e = catalog_entry(r.error);
+  w.key("status").number(r.status);
+  if (whole_error) {
     w.key("error").begin_object();
     w.key("code").string(e.code).key("title").string(e.title).key("message").string(e.message);
-    if (!r.entries.empty()) {
-      w.key("fields");
-      write_fields(w, r.entries);
-    }
-    w.end_object();
+  } else {
+    w.key("code").string(e.code);
   }
-  w.end_object();
-  return w.take();
+  if (!r.entries.empty()) {
+    w.key("fields");
+    write_fields(w, r.entries);
+  }
+  if (whole_error) w.end_object();
+  return w.end_object().take();
+}
+
+std::string validation_outcome(dom::element c) {
+  static RequestValidator v;
+  return result_json(validate_case(c, v), true);
 }
 
 std::string validation_expectable(dom::element c, bool fast_path) {
   static RequestValidator v;
   v.set_fast_path(fast_path);
-  const ValidationResult& r = validate_case(c, v);
-  JsonWriter w;
-  w.begin_object();
-  w.key("ok").boolean(r.ok());
-  if (r.ok()) {
-    w.key("value");
-    write_fields(w, r.entries);
-  } else {
-    w.key("status").number(r.status).key("code").string(catalog_entry(r.error).code);
-    if (!r.entries.empty()) {
-      w.key("fields");
-      write_fields(w, r.entries);
-    }
-  }
-  w.end_object();
-  return w.take();
+  return result_json(validate_case(c, v), false);
 }
 
 namespace {
