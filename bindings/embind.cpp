@@ -130,8 +130,14 @@ uintptr_t validate_input(int route, size_t len, size_t limit) {
   }
   s.text.clear();
   s.utf16_length = 0;
-  s.words.assign({static_cast<uint32_t>(r.error), static_cast<uint32_t>(r.status),
-                  static_cast<uint32_t>(r.entries.size()), in_body ? 1u : 0u, 0, 0});
+  // Filled by index: the vector keeps its capacity, so nothing allocates.
+  s.words.resize(6 + 5 * r.entries.size());
+  uint32_t* w = s.words.data();
+  w[0] = static_cast<uint32_t>(r.error);
+  w[1] = static_cast<uint32_t>(r.status);
+  w[2] = static_cast<uint32_t>(r.entries.size());
+  w[3] = in_body ? 1u : 0u;
+  w += 6;
   for (const auto& e : r.entries) {
     uint32_t name_at = 0, name_length = 0, text_at, text_length;
     int reason = reason_of(e.text);
@@ -152,7 +158,12 @@ uintptr_t validate_input(int route, size_t len, size_t limit) {
       text_at = static_cast<uint32_t>(reason);
       text_length = kReasonMark;
     }
-    s.words.insert(s.words.end(), {static_cast<uint32_t>(e.field), name_at, name_length, text_at, text_length});
+    w[0] = static_cast<uint32_t>(e.field);
+    w[1] = name_at;
+    w[2] = name_length;
+    w[3] = text_at;
+    w[4] = text_length;
+    w += 5;
   }
   s.words[4] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s.text.data()));
   s.words[5] = static_cast<uint32_t>(s.text.size());
