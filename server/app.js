@@ -1,0 +1,77 @@
+// The sidecar: the MFA routes plus operations (health, metrics, OpenAPI,
+// the demo page), logging with redaction, and 404s from the catalog.
+import Fastify from 'fastify';
+import { createVerifier } from './auth.js';
+import { sendError } from './errors.js';
+import { createMetrics } from './metrics.js';
+import { openApiDocument } from './openapi.js';
+import { identityMfaRoutes } from './plugin.js';
+import { createSealer } from './secrets.js';
+import { createSender } from './senders.js';
+import { openStore } from './store/index.js';
+import { demoPage } from './demo-page.js';
+
+// Never logged, wherever they appear (CONTRACT §5 "Logs and audit").
+export const REDACT = [
+  'req.headers.authorization',
+  '*.authorization', '*.secret', '*.passcode', '*.recoveryCode', '*.recoveryCodes', '*.url', '*.text', '*.token',
+  'body.secret', 'body.passcode', 'body.recoveryCode', 'body.recoveryCodes', 'body.url',
+];
+
+/**
+ * Builds the app. `options`: { config, store?, clock?, logger?, demo? }.
+ * Without a store, the one named by config.db is opened and migrated; the
+ * app closes what it opened.
+ */
+export async function buildApp({ config, store, clock = Date.now, logger = true, demo = false }) {
+  const ownsStore = !store;
+  store ??= await openStore(config.db);
+  if (ownsStore) await store.migrate();
+  const metrics = createMetrics();
+
+  const app = Fastify({
+    logger: logger === false ? false : { level: 'info', redact: { paths: REDACT, censor: '[redacted]' }, ...(typeof logger === 'object' ? logger : {}) },
+    bodyLimit: config.bodyLimit + 1,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    requestIdHeader: false,
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.requests.inc({ route, status: reply.statusCode });
+    metrics.latency.observe({ route }, reply.elapsed / 1000);
+  });
+
+  await app.register(identityMfaRoutes, {
+    config,
+    store,
+    clock,
+    metrics,
+    verifier: createVerifier(config, clock),
+    sealer: createSealer(config.encryptionKeys),
+    sender: createSender(config),
+  });
+
+  app.get('/health/live', async () => ({ status: 'ok' }));
+  app.get('/health/ready', async (request, reply) => {
+    try {
+      await store.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'not ready' });
+    }
+  });
+  app.get('/metrics', async (request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/openapi.json', async () => openApiDocument());
+  if (demo) app.get('/', async (request, reply) => reply.type('text/html; charset=utf-8').send(demoPage()));
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'IDE-0908'));
+  app.setErrorHandler((error, request, reply) => {
+    request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+    return sendError(reply, error.statusCode === 413 ? 'IDE-0007' : 'IDE-0006', error.statusCode === 413 ? { status: 413 } : {});
+  });
+  if (ownsStore) app.addHook('onClose', async () => store.close());
+  app.decorate('store', store);
+  return app;
+}

@@ -1,0 +1,74 @@
+// Bearer tokens (CONTRACT §3 steps 1–4, §5 "Tokens"): JWTs verified with jose,
+// from a JWKS (file or URL; RS256, ES256, EdDSA) or, for development, an
+// HS256 secret. `alg: none` is never accepted; `exp` and `sub` are required.
+import { readFileSync } from 'node:fs';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+
+const ASYMMETRIC = ['RS256', 'ES256', 'EdDSA'];
+
+export class AuthError extends Error {
+  constructor(code) {
+    super(code);
+    this.code = code; // IDE-0008 or IDE-0009
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or AuthError IDE-0008. */
+export function bearerToken(header) {
+  const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header) : null;
+  if (!match) throw new AuthError('IDE-0008');
+  return match[1];
+}
+
+function loadJwks(source) {
+  if (/^https?:\/\//.test(source)) return createRemoteJWKSet(new URL(source), { timeoutDuration: 5000 });
+  return createLocalJWKSet(JSON.parse(readFileSync(source, 'utf8')));
+}
+
+/**
+ * Returns verify(token) → { sub, admin }, or throws AuthError IDE-0009.
+ * `clock` (ms) lets tests move time.
+ */
+export function createVerifier(config, clock = Date.now) {
+  const jwks = config.jwks ? loadJwks(config.jwks) : null;
+  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
+  if (!jwks && !secret) throw new TypeError('createVerifier needs a JWKS or an HS256 secret');
+
+  return async function verify(token) {
+    let header;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw new AuthError('IDE-0009');
+    }
+    const symmetric = header.alg === 'HS256';
+    const key = symmetric ? secret : jwks;
+    if (!key) throw new AuthError('IDE-0009');
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: symmetric ? ['HS256'] : ASYMMETRIC,
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+        requiredClaims: ['exp', 'sub'],
+        currentDate: new Date(clock()),
+      });
+      const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+      return { sub: String(payload.sub), admin: scopes.includes(config.adminScope) };
+    } catch {
+      throw new AuthError('IDE-0009');
+    }
+  };
+}
+
+/** An HS256 token, for development (`identity-mfa token`, demo mode, tests). */
+export async function mintToken(config, { sub, admin = false, ttl = 3600, now = Date.now() }) {
+  if (!config.jwtSecret) throw new TypeError('minting needs IDENTITY_MFA_JWT_SECRET');
+  const jwt = new SignJWT(admin ? { scope: config.adminScope } : {})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt(Math.floor(now / 1000))
+    .setExpirationTime(Math.floor(now / 1000) + ttl);
+  if (config.jwtIssuer) jwt.setIssuer(config.jwtIssuer);
+  if (config.jwtAudience) jwt.setAudience(config.jwtAudience);
+  return jwt.sign(new TextEncoder().encode(config.jwtSecret));
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// identity-mfa: serve | users add | token | outbox | migrate  (CONTRACT §7)
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { ConfigError, loadConfig, requireProductionSettings, SETTINGS } from './config.js';
+import { mintToken } from './auth.js';
+import { openStore } from './store/index.js';
+import { buildApp } from './app.js';
+import { prepareDemo, printDemo } from './demo.js';
+
+const SERVE_FLAGS = Object.fromEntries(Object.values(SETTINGS).map(([, flag]) => [flag, { type: 'string' }]));
+
+const COMMANDS = {
+  serve: {
+    usage: 'identity-mfa serve [--demo] [--host H] [--port P] [--db URL] [--<setting> VALUE ...]',
+    help: `Starts the sidecar. Every IDENTITY_MFA_* variable has a flag of the same name:
+${Object.values(SETTINGS).map(([variable, flag]) => `  --${flag.padEnd(17)} ${variable}`).join('\n')}
+Without --demo, it refuses to start unless encryption keys, the recovery pepper and a token
+setting (JWKS or HS256 secret) are configured. --demo generates them into the data folder,
+adds a demo user and prints a token and curl lines (this is what \`npm start\` runs).`,
+    options: { ...SERVE_FLAGS, demo: { type: 'boolean' } },
+    run: serve,
+  },
+  'users add': {
+    usage: 'identity-mfa users add --id <uuid> --username <name> [--email <addr>] [--phone <e164>]',
+    help: 'Adds a user to the store named by IDENTITY_MFA_DB.',
+    options: { id: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, db: { type: 'string' } },
+    run: addUser,
+  },
+  token: {
+    usage: 'identity-mfa token --sub <uuid> [--admin] [--ttl 3600]',
+    help: 'Prints an HS256 token signed with IDENTITY_MFA_JWT_SECRET (development only).',
+    options: { sub: { type: 'string' }, admin: { type: 'boolean' }, ttl: { type: 'string' }, 'jwt-secret': { type: 'string' } },
+    run: token,
+  },
+  outbox: {
+    usage: 'identity-mfa outbox [--user <uuid>]',
+    help: 'Prints the messages the outbox sender holds, oldest first, one JSON object per line.',
+    options: { user: { type: 'string' }, db: { type: 'string' } },
+    run: outbox,
+  },
+  migrate: {
+    usage: 'identity-mfa migrate',
+    help: 'Creates or upgrades the schema of the store named by IDENTITY_MFA_DB.',
+    options: { db: { type: 'string' } },
+    run: migrate,
+  },
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+class UsageError extends Error {}
+
+function need(values, name) {
+  if (!values[name]) throw new UsageError(`--${name} is required`);
+  return values[name];
+}
+
+async function withStore(values, fn) {
+  const config = loadConfig(process.env, values);
+  const store = await openStore(config.db);
+  try {
+    await store.migrate();
+    return await fn(store, config);
+  } finally {
+    await store.close();
+  }
+}
+
+async function addUser(values) {
+  const id = need(values, 'id').toLowerCase();
+  if (!UUID.test(id)) throw new UsageError('--id must be a UUID');
+  const username = need(values, 'username');
+  await withStore(values, async (store) => {
+    if (await store.getUser(id)) throw new UsageError(`a user with id ${id} exists already`);
+    await store.addUser({ id, username, email: values.email, phone: values.phone });
+  });
+  console.log(JSON.stringify({ id, username, email: values.email ?? null, phone: values.phone ?? null }));
+}
+
+async function token(values) {
+  const config = loadConfig(process.env, values);
+  if (!config.jwtSecret) throw new UsageError('IDENTITY_MFA_JWT_SECRET is not set: tokens can only be minted with an HS256 secret');
+  const sub = need(values, 'sub');
+  if (!UUID.test(sub)) throw new UsageError('--sub must be a UUID');
+  const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 31 * 24 * 3600) throw new UsageError('--ttl must be whole seconds, at most 31 days');
+  console.log(await mintToken(config, { sub: sub.toLowerCase(), admin: values.admin === true, ttl }));
+}
+
+async function outbox(values) {
+  await withStore(values, async (store) => {
+    for (const message of await store.readOutbox(values.user?.toLowerCase() ?? null)) console.log(JSON.stringify(message));
+  });
+}
+
+async function migrate(values) {
+  const applied = await withStore(values, (store) => store.migrate());
+  console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date');
+}
+
+async function serve(values) {
+  let config = loadConfig(process.env, values);
+  let demo = null;
+  if (values.demo) {
+    demo = await prepareDemo(config);
+    config = demo.config;
+  } else {
+    requireProductionSettings(config);
+  }
+  const app = await buildApp({ config, demo: Boolean(demo) });
+  await app.listen({ host: config.host, port: config.port });
+  if (demo) await printDemo(demo, app.server.address());
+  // Graceful shutdown: stop accepting, let in-flight requests finish, close the store.
+  for (const signal of ['SIGTERM', 'SIGINT']) {
+    process.once(signal, async () => {
+      app.log.info(`${signal}: closing`);
+      await app.close();
+      process.exit(0);
+    });
+  }
+}
+
+function helpText() {
+  return `identity-mfa — MFA enrollment sidecar\n\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n\n` +
+    'Add --help to a command for its details.';
+}
+
+async function main(argv) {
+  const name = argv[0] === 'users' ? `users ${argv[1] ?? ''}`.trim() : argv[0];
+  const command = COMMANDS[name];
+  if (!command) {
+    console.log(helpText());
+    return name === undefined || name === '--help' || name === 'help' ? 0 : 2;
+  }
+  const rest = argv.slice(name.split(' ').length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`usage: ${command.usage}\n\n${command.help}`);
+    return 0;
+  }
+  const { values } = parseArgs({ args: rest, options: command.options, strict: true });
+  await command.run(values);
+  return null;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== null) process.exit(code);
+  },
+  (error) => {
+    const known = error instanceof UsageError || error instanceof ConfigError || error.code?.startsWith?.('ERR_PARSE_ARGS');
+    console.error(`identity-mfa: ${known ? error.message : `unexpected error: ${error.message}`}`);
+    process.exit(known ? 2 : 1);
+  },
+);

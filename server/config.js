@@ -1,0 +1,146 @@
+// Configuration (CONTRACT §6): environment variables, mirrored by the flags
+// of `identity-mfa serve`. Parsing is strict: a bad value stops start-up with
+// a message that names the setting, never a stack trace.
+
+export class ConfigError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+// setting name → [environment variable, CLI flag]
+export const SETTINGS = {
+  host: ['IDENTITY_MFA_HOST', 'host'],
+  port: ['IDENTITY_MFA_PORT', 'port'],
+  db: ['IDENTITY_MFA_DB', 'db'],
+  jwks: ['IDENTITY_MFA_JWKS', 'jwks'],
+  jwtSecret: ['IDENTITY_MFA_JWT_SECRET', 'jwt-secret'],
+  jwtIssuer: ['IDENTITY_MFA_JWT_ISSUER', 'jwt-issuer'],
+  jwtAudience: ['IDENTITY_MFA_JWT_AUDIENCE', 'jwt-audience'],
+  encryptionKeys: ['IDENTITY_MFA_ENCRYPTION_KEYS', 'encryption-keys'],
+  pepper: ['IDENTITY_MFA_RECOVERY_PEPPER', 'recovery-pepper'],
+  issuer: ['IDENTITY_MFA_ISSUER', 'issuer'],
+  sender: ['IDENTITY_MFA_SENDER', 'sender'],
+  totpAlgorithm: ['IDENTITY_MFA_TOTP_ALGORITHM', 'totp-algorithm'],
+  totpDigits: ['IDENTITY_MFA_TOTP_DIGITS', 'totp-digits'],
+  totpPeriod: ['IDENTITY_MFA_TOTP_PERIOD', 'totp-period'],
+  adminScope: ['IDENTITY_MFA_ADMIN_SCOPE', 'admin-scope'],
+  dataDir: ['IDENTITY_MFA_DATA', 'data'],
+};
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: '8080',
+  db: 'sqlite:./data/identity-mfa.db',
+  issuer: 'identity-mfa',
+  sender: 'outbox',
+  totpAlgorithm: 'SHA1',
+  totpDigits: '6',
+  totpPeriod: '30',
+  adminScope: 'mfa:admin',
+  dataDir: './data',
+};
+
+const describe = (name) => `${SETTINGS[name][0]} (--${SETTINGS[name][1]})`;
+
+function parseDb(text) {
+  if (text.startsWith('sqlite:')) {
+    const path = text.slice('sqlite:'.length);
+    if (!path) throw new ConfigError(`${describe('db')}: sqlite: needs a file path, e.g. sqlite:./data/identity-mfa.db`);
+    return { kind: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(text)) return { kind: 'postgres', url: text };
+  throw new ConfigError(`${describe('db')} must be sqlite:<path> or a postgres:// URL`);
+}
+
+function parseKeys(text) {
+  const keys = text.split(',').map((part) => {
+    const at = part.indexOf(':');
+    const kid = part.slice(0, at).trim();
+    const key = Buffer.from(part.slice(at + 1).trim(), 'base64');
+    if (at <= 0 || !/^[A-Za-z0-9._-]{1,64}$/.test(kid)) {
+      throw new ConfigError(`${describe('encryptionKeys')}: each key is kid:base64key, kid of letters, digits, . _ -`);
+    }
+    if (key.length !== 32) throw new ConfigError(`${describe('encryptionKeys')}: key "${kid}" must be 32 bytes (base64 of 32 random bytes)`);
+    return { kid, key };
+  });
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ConfigError(`${describe('encryptionKeys')}: key ids must be unique`);
+  return keys;
+}
+
+function parseSender(text) {
+  if (text === 'outbox') return { kind: 'outbox' };
+  if (text.startsWith('webhook:')) {
+    const url = text.slice('webhook:'.length);
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
+    } catch {
+      throw new ConfigError(`${describe('sender')}: webhook:<url> needs an http(s) URL`);
+    }
+    return { kind: 'webhook', url };
+  }
+  throw new ConfigError(`${describe('sender')} must be outbox or webhook:<url>`);
+}
+
+function parseInteger(name, text, min, max) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${describe(name)} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+/**
+ * Reads the configuration from the environment, overridden by CLI flags
+ * (an object keyed by flag name). Throws ConfigError on any malformed value;
+ * missing secrets are reported by requireProductionSettings().
+ */
+export function loadConfig(env = process.env, flags = {}) {
+  const raw = {};
+  for (const [name, [variable, flag]] of Object.entries(SETTINGS)) {
+    raw[name] = flags[flag] ?? env[variable] ?? DEFAULTS[name];
+  }
+  const config = {
+    host: raw.host,
+    port: parseInteger('port', raw.port, 0, 65535),
+    db: parseDb(raw.db),
+    jwks: raw.jwks || undefined,
+    jwtSecret: raw.jwtSecret || undefined,
+    jwtIssuer: raw.jwtIssuer || undefined,
+    jwtAudience: raw.jwtAudience || undefined,
+    encryptionKeys: raw.encryptionKeys ? parseKeys(raw.encryptionKeys) : [],
+    pepper: raw.pepper ? Buffer.from(raw.pepper, 'base64') : undefined,
+    issuer: raw.issuer,
+    sender: parseSender(raw.sender),
+    totp: {
+      algorithm: raw.totpAlgorithm,
+      digits: parseInteger('totpDigits', raw.totpDigits, 6, 8),
+      period: parseInteger('totpPeriod', raw.totpPeriod, 1, 300),
+    },
+    adminScope: raw.adminScope,
+    dataDir: raw.dataDir,
+    bodyLimit: 16 * 1024,
+  };
+  if (!['SHA1', 'SHA256', 'SHA512'].includes(config.totp.algorithm)) {
+    throw new ConfigError(`${describe('totpAlgorithm')} must be SHA1, SHA256 or SHA512`);
+  }
+  if (config.totp.digits === 7) throw new ConfigError(`${describe('totpDigits')} must be 6 or 8`);
+  if (config.jwtSecret !== undefined && Buffer.byteLength(config.jwtSecret) < 32) {
+    throw new ConfigError(`${describe('jwtSecret')} must be at least 32 bytes`);
+  }
+  if (config.pepper !== undefined && config.pepper.length < 16) {
+    throw new ConfigError(`${describe('pepper')} must be base64 of at least 16 bytes`);
+  }
+  return config;
+}
+
+/** Production refuses to start without keys, pepper and token settings. */
+export function requireProductionSettings(config) {
+  const missing = [];
+  if (config.encryptionKeys.length === 0) missing.push(`${describe('encryptionKeys')}: kid:base64key of 32 random bytes`);
+  if (!config.pepper) missing.push(`${describe('pepper')}: base64 of at least 16 random bytes`);
+  if (!config.jwks && !config.jwtSecret) missing.push(`${describe('jwks')} or ${describe('jwtSecret')}: how tokens are verified`);
+  if (missing.length) {
+    throw new ConfigError(`refusing to start: missing settings\n  - ${missing.join('\n  - ')}`);
+  }
+}

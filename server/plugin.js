@@ -1,0 +1,134 @@
+// The MFA routes as a Fastify plugin. For each request, in the order of
+// CONTRACT §3: bearer token (1-2), path id (3), owner or admin (4), body size
+// and content type (5-6, by Fastify's parser), then one decision of the core
+// (6-13) on the user's stored state, stored back with a compare-and-set.
+import { decide } from 'identity-mfa';
+import { createNodeHost } from 'identity-mfa/node';
+import { AuthError, bearerToken } from './auth.js';
+import { sendError } from './errors.js';
+import { SealError } from './secrets.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Lost compare-and-set races are decided again on the fresh state; past this
+// many, the request fails cleanly rather than spinning.
+const MAX_ATTEMPTS = 8;
+
+export const ROUTES = [
+  { method: 'GET', url: '/v1/users/:id/mfa', operation: 'status' },
+  { method: 'POST', url: '/v1/users/:id/mfa/setup', operation: 'setup' },
+  { method: 'POST', url: '/v1/users/:id/mfa/verify', operation: 'verify' },
+  { method: 'POST', url: '/v1/users/:id/mfa/enable', operation: 'enable' },
+  { method: 'PATCH', url: '/v1/users/:id/mfa/preferred', operation: 'preferred' },
+  { method: 'POST', url: '/v1/users/:id/mfa/disable', operation: 'disable' },
+  { method: 'POST', url: '/v1/users/:id/mfa/recovery-codes', operation: 'recovery-codes' },
+];
+
+/**
+ * Options: { config, store, verifier, sealer, sender, metrics?, clock? }.
+ * Registered under no prefix: the routes carry their full paths.
+ */
+export async function identityMfaRoutes(app, options) {
+  const { config, store, verifier, sealer, sender, metrics } = options;
+  const clock = options.clock ?? Date.now;
+  const host = createNodeHost({ pepper: config.pepper });
+  const settings = {
+    issuer: config.issuer,
+    algorithm: config.totp.algorithm,
+    digits: config.totp.digits,
+    period: config.totp.period,
+    bodyLimit: config.bodyLimit,
+  };
+
+  // Bodies reach the core as raw bytes: it parses them itself, exactly as a
+  // browser running the same core would. One byte over the limit is enough
+  // for the core to answer 413; more is never read.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: config.bodyLimit + 1 },
+    (request, body, done) => done(null, body));
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'IDE-0007', { status: 413 });
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      return sendError(reply, 'IDE-0007');
+    }
+    if (error instanceof SealError) {
+      request.log.error({ err: { message: error.message } }, 'stored MFA state failed to open');
+      return sendError(reply, 'IDE-0045');
+    }
+    request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+    return sendError(reply, error.mfaOperation ? 'IDE-0045' : 'IDE-0006');
+  });
+
+  // Steps 1-4, before the body is read.
+  app.addHook('onRequest', async (request, reply) => {
+    let token;
+    try {
+      token = bearerToken(request.headers.authorization);
+      request.auth = await verifier(token);
+    } catch (error) {
+      if (error instanceof AuthError) return sendError(reply, error.code);
+      throw error;
+    }
+    if (!UUID.test(request.params.id)) return sendError(reply, 'IDE-0003');
+    if (request.auth.sub.toLowerCase() !== request.params.id.toLowerCase() && !request.auth.admin) {
+      return sendError(reply, 'IDE-0013');
+    }
+  });
+
+  for (const route of ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (request, reply) => {
+        try {
+          return await handle(route.operation, request, reply);
+        } catch (error) {
+          error.mfaOperation = true; // a store or crypto failure inside an MFA operation: IDE-0045
+          throw error;
+        }
+      },
+    });
+  }
+
+  async function handle(operation, request, reply) {
+    const userId = request.params.id.toLowerCase();
+    const body = request.body ?? '';
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const user = await store.getUser(userId);
+      const stored = user ? await store.loadState(userId) : { state: '', version: 0 };
+      const decision = decide(operation, {
+        body,
+        state: sealer.openState(userId, stored.state),
+        now: clock(),
+        admin: request.auth.admin,
+        user: user && { username: user.username, email: user.email ?? '', phone: user.phone ?? '' },
+        settings,
+      }, host);
+
+      const at = new Date(clock()).toISOString();
+      const audit = decision.audit.map((event) => ({ at, requestId: request.id, event, mfaType: decision.mfaType }));
+      const change = { audit };
+      if (decision.newState !== null) {
+        change.state = sealer.sealState(userId, decision.newState);
+        change.expectedVersion = stored.version;
+      }
+      if (decision.outbound && sender.kind === 'outbox') change.outbox = decision.outbound;
+      if (user && (change.state !== undefined || audit.length || change.outbox)) {
+        if (!(await store.commit(userId, change))) continue; // another request won: decide again
+      }
+      if (decision.outbound && sender.kind !== 'outbox') {
+        try {
+          await sender.send({ userId, ...decision.outbound });
+        } catch (error) {
+          request.log.error({ err: { message: error.message } }, 'sending the one-time code failed');
+          return sendError(reply, 'IDE-0045');
+        }
+      }
+      for (const event of decision.audit) metrics?.events.inc({ event, mfa_type: decision.mfaType ?? '' });
+      if (decision.retryAfter > 0) reply.header('retry-after', String(decision.retryAfter));
+      return reply.code(decision.status).type('application/json; charset=utf-8').send(decision.bodyText);
+    }
+    request.log.warn({ userId }, 'too many concurrent writes to one user');
+    return sendError(reply, 'IDE-0045');
+  }
+}

@@ -1,0 +1,44 @@
+// Versioned schema migrations, applied in order, each once, in a transaction
+// (`identity-mfa migrate`, and at start). Append new versions; never edit
+// an applied one.
+export const migrations = [
+  {
+    version: 1,
+    description: 'users, MFA state with a version for compare-and-set, append-only audit, outbox',
+    sqlite: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        email TEXT,
+        phone TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE mfa_state (
+        user_id TEXT PRIMARY KEY REFERENCES users(id),
+        state TEXT NOT NULL,          -- the core's state, TOTP secrets sealed
+        version INTEGER NOT NULL,     -- bumped by every write: the compare-and-set
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        request_id TEXT,
+        user_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        mfa_type TEXT
+      );
+      CREATE INDEX audit_user ON audit(user_id, id);
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        to_address TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX outbox_user ON outbox(user_id, id);
+    `,
+  },
+];
