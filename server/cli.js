@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // identity-mfa: serve | users add | token | outbox | migrate  (CONTRACT §7)
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig, requireProductionSettings, SETTINGS } from './config.js';
 import { mintToken } from './auth.js';
 import { openStore } from './store/index.js';
@@ -55,12 +54,13 @@ function need(values, name) {
   return values[name];
 }
 
+// Opens the configured store with its schema up to date, runs fn(store, applied).
 async function withStore(values, fn) {
   const config = loadConfig(process.env, values);
   const store = await openStore(config.db);
   try {
-    await store.migrate();
-    return await fn(store, config);
+    const applied = await store.migrate();
+    return await fn(store, applied);
   } finally {
     await store.close();
   }
@@ -94,7 +94,7 @@ async function outbox(values) {
 }
 
 async function migrate(values) {
-  const applied = await withStore(values, (store) => store.migrate());
+  const applied = await withStore(values, (store, versions) => versions);
   console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date');
 }
 

@@ -1,0 +1,80 @@
+// Bearer tokens: every way a token can be wrong, and the admin claim.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { startServer } from './support/server.js';
+
+const code = (response) => `${response.status} ${response.json?.code}`;
+
+test('HS256 tokens: missing, malformed, forged, unsigned, expired, future, wrong issuer or audience, another user, admin', async (t) => {
+  const server = await startServer({ env: { IDENTITY_MFA_JWT_ISSUER: 'https://idp.example', IDENTITY_MFA_JWT_AUDIENCE: 'identity-mfa' } });
+  t.after(() => server.close());
+  const id = await server.addUser();
+  const other = await server.addUser({ username: 'grace' });
+  const path = `/v1/users/${id}/mfa`;
+  const get = (headers) => server.request('GET', path, { headers });
+  const bearer = (token) => get({ authorization: `Bearer ${token}` });
+  const key = new TextEncoder().encode(server.config.jwtSecret);
+  const now = Math.floor(server.clock() / 1000);
+  const sign = (claims, { secret = key, alg = 'HS256' } = {}) =>
+    new SignJWT({ iss: 'https://idp.example', aud: 'identity-mfa', sub: id, iat: now, exp: now + 600, ...claims })
+      .setProtectedHeader({ alg }).sign(secret);
+
+  assert.equal(code(await bearer(await server.token(id))), '200 undefined');
+  assert.equal(code(await get({})), '401 IDE-0008');
+  assert.equal(code(await get({ authorization: 'Bearer' })), '401 IDE-0008');
+  assert.equal(code(await get({ authorization: 'Basic YWRhOnB3' })), '401 IDE-0008');
+  assert.equal(code(await get({ authorization: `bearer ${await server.token(id)}` })), '401 IDE-0008');
+  assert.equal(code(await bearer('abc')), '401 IDE-0009');
+  assert.equal(code(await bearer(await sign({}, { secret: new TextEncoder().encode('x'.repeat(32)) }))), '401 IDE-0009');
+  const unsigned = new UnsecuredJWT({ sub: id, iss: 'https://idp.example', aud: 'identity-mfa' }).setExpirationTime(now + 600).encode();
+  assert.equal(code(await bearer(unsigned)), '401 IDE-0009');
+  assert.equal(code(await bearer(await sign({ exp: now - 1 }))), '401 IDE-0009');
+  assert.equal(code(await bearer(await sign({ exp: undefined }))), '401 IDE-0009');
+  assert.equal(code(await bearer(await sign({ nbf: now + 600 }))), '401 IDE-0009');
+  assert.equal(code(await bearer(await sign({ iss: 'https://evil.example' }))), '401 IDE-0009');
+  assert.equal(code(await bearer(await sign({ aud: 'someone-else' }))), '401 IDE-0009');
+  assert.equal(code(await bearer(await sign({ sub: undefined }))), '401 IDE-0009');
+  assert.equal(code(await bearer(await sign({}, { alg: 'HS512' }))), '401 IDE-0009');
+  assert.equal(code(await bearer(await sign({}))), '200 undefined');
+
+  const otherPath = `/v1/users/${other}/mfa`;
+  const asAda = await server.request('GET', otherPath, { token: await sign({}) });
+  assert.equal(code(asAda), '403 IDE-0013');
+  const asAdmin = await server.request('GET', otherPath, { token: await sign({ sub: 'ops-console', scope: 'openid mfa:admin' }) });
+  assert.equal(code(asAdmin), '200 undefined');
+  const notQuiteAdmin = await server.request('GET', otherPath, { token: await sign({ sub: 'ops', scope: 'mfa:administrator' }) });
+  assert.equal(code(notQuiteAdmin), '403 IDE-0013');
+
+  // Time moves: a token expires while the server runs.
+  const token = await server.token(id, { ttl: 60 });
+  assert.equal(code(await bearer(token)), '200 undefined');
+  server.clock.advance(61000);
+  assert.equal(code(await bearer(token)), '401 IDE-0009');
+});
+
+test('JWKS from a file: RS256, ES256 and EdDSA tokens verify; HS256 and unknown keys do not', async (t) => {
+  const keys = await Promise.all(['RS256', 'ES256', 'EdDSA'].map(async (alg) => ({ alg, ...(await generateKeyPair(alg, { extractable: true })) })));
+  const jwks = { keys: await Promise.all(keys.map(async ({ alg, publicKey }, i) => ({ ...(await exportJWK(publicKey)), kid: `k${i}`, alg })) ) };
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-jwks-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'jwks.json');
+  writeFileSync(file, JSON.stringify(jwks));
+  const withJwks = await startServer({ env: { IDENTITY_MFA_JWT_SECRET: '', IDENTITY_MFA_JWKS: file } });
+  t.after(() => withJwks.close());
+  const id = await withJwks.addUser();
+  const now = Math.floor(withJwks.clock() / 1000);
+  const get = (token) => withJwks.request('GET', `/v1/users/${id}/mfa`, { token });
+  for (const [i, { alg, privateKey }] of keys.entries()) {
+    const token = await new SignJWT({ sub: id, exp: now + 60 }).setProtectedHeader({ alg, kid: `k${i}` }).sign(privateKey);
+    assert.equal(code(await get(token)), '200 undefined', alg);
+  }
+  const stranger = await generateKeyPair('ES256');
+  const forged = await new SignJWT({ sub: id, exp: now + 60 }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(stranger.privateKey);
+  assert.equal(code(await get(forged)), '401 IDE-0009');
+  const hs = await new SignJWT({ sub: id, exp: now + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('y'.repeat(32)));
+  assert.equal(code(await get(hs)), '401 IDE-0009');
+});

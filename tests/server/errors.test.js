@@ -1,0 +1,98 @@
+// Every code of the catalog (CONTRACT §4), produced by a real HTTP request,
+// with its exact status and body.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify from 'fastify';
+import { catalogEntry } from 'identity-mfa/catalog';
+import { identityMfaRoutes, createSealer, createSender } from 'identity-mfa/server';
+import { totp } from '../vectors/src/reference.mjs';
+import { startServer, userSession } from './support/server.js';
+
+function expectError(response, code, { status, fields } = {}) {
+  const { title, message } = catalogEntry(code);
+  const body = { code, title, message };
+  if (fields) body.fields = fields;
+  assert.equal(response.status, status ?? catalogEntry(code).status, `${code}: ${response.text}`);
+  assert.deepStrictEqual(response.json, body);
+  assert.match(response.headers.get('content-type'), /^application\/json/);
+}
+
+test('every catalog code from a real request', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const seen = new Set();
+  const check = (response, code, options) => {
+    expectError(response, code, options);
+    seen.add(code);
+  };
+  const ada = await userSession(server);
+  const u = (id) => `/v1/users/${id}/mfa`;
+
+  check(await server.request('GET', u(ada.id)), 'IDE-0008');
+  check(await server.request('GET', u(ada.id), { headers: { authorization: 'Token abc' } }), 'IDE-0008');
+  check(await server.request('GET', u(ada.id), { token: 'not.a.jwt' }), 'IDE-0009');
+  check(await server.request('GET', u('not-a-uuid'), { token: ada.token }), 'IDE-0003');
+  const other = await server.addUser({ username: 'grace' });
+  check(await server.request('GET', u(other), { token: ada.token }), 'IDE-0013');
+  const ghost = '019c96a0-0c21-71f9-a487-66a1258278a1';
+  check(await server.request('GET', u(ghost), { token: await server.token(ghost) }), 'IDE-1003');
+  check(await server.request('GET', '/v1/nowhere', { token: ada.token }), 'IDE-0908');
+  check(await server.request('DELETE', u(ada.id), { token: ada.token }), 'IDE-0908');
+
+  check(await ada.call('POST', '/enable', { mfaType: 'email' }), 'IDE-0001', { fields: { recoveryCode: 'required' } });
+  check(await ada.call('POST', '/enable', { mfaType: 'email', recoveryCode: 'R', extra: 1 }), 'IDE-0004', { fields: { extra: 'unexpected field' } });
+  check(await ada.call('POST', '/enable', '{"mfaType":"email",'), 'IDE-0007');
+  check(await ada.call('POST', '/enable', 'x'.repeat(16385)), 'IDE-0007', { status: 413 });
+  check(await ada.call('POST', '/enable', 'x'.repeat(200000)), 'IDE-0007', { status: 413 });
+  check(await ada.call('POST', '/enable', '{}', { headers: { 'content-type': 'text/plain' } }), 'IDE-0007');
+  check(await ada.call('POST', '/enable', { mfaType: 'push', recoveryCode: 'R' }), 'IDE-0044');
+
+  check(await ada.enable({ mfaType: 'email', recoveryCode: 'R' }), 'IDE-0043');
+  const setup = (await ada.setup('app')).json;
+  check(await ada.enable({ mfaType: 'app', secret: setup.secret, recoveryCode: setup.recoveryCodes[0] }), 'IDE-0903');
+  check(await ada.verify({ mfaType: 'app', secret: 'JBSWY3DPEHPK3PXP', passcode: '123456' }), 'IDE-0904');
+  const wrong = totp(setup.secret, server.clock(), { offset: 9 });
+  check(await ada.verify({ mfaType: 'app', secret: setup.secret, passcode: wrong }), 'IDE-0902');
+  await ada.verify({ mfaType: 'app', secret: setup.secret, passcode: totp(setup.secret, server.clock()) });
+  check(await ada.enable({ mfaType: 'app', secret: setup.secret, recoveryCode: 'ZZZZ-ZZZZ-ZZZZ' }), 'IDE-0901');
+  await ada.enable({ mfaType: 'app', secret: setup.secret, recoveryCode: setup.recoveryCodes[0] });
+  check(await ada.setup('app'), 'IDE-0040');
+  check(await ada.call('PATCH', '/preferred', { mfaType: 'sms' }), 'IDE-0906');
+
+  const grace = await userSession(server, { username: 'grace', email: null, phone: null });
+  check(await grace.setup('email'), 'IDE-0907');
+  await ada.setup('sms');
+  const again = await ada.setup('sms');
+  check(again, 'IDE-0905');
+  assert.equal(again.headers.get('retry-after'), '30');
+
+  // A stored state that fails to open: a store fault inside an MFA operation.
+  server.store.db.prepare("UPDATE mfa_state SET state = '{\"v\":1,\"factors\":{\"app\":{\"secret\":\"sealed:v1:k1:AAAA:BBBB\"}}}' WHERE user_id = ?").run(grace.id);
+  check(await grace.status(), 'IDE-0045');
+
+  // Something unexpected outside any MFA operation: the token backend fails.
+  const app = Fastify({ logger: false });
+  await app.register(identityMfaRoutes, {
+    config: server.config, store: server.store, sealer: createSealer(server.config.encryptionKeys), sender: createSender(server.config),
+    verifier: async () => { throw new Error('JWKS backend unreachable'); },
+  });
+  const response = await app.inject({ method: 'GET', url: u(ada.id), headers: { authorization: 'Bearer abc' } });
+  check({ status: response.statusCode, json: response.json(), text: response.body, headers: new Headers(response.headers) }, 'IDE-0006');
+  assert.ok(!response.body.includes('JWKS backend'), 'no internal detail in the body');
+  await app.close();
+
+  const all = ['IDE-0001', 'IDE-0003', 'IDE-0004', 'IDE-0006', 'IDE-0007', 'IDE-0008', 'IDE-0009', 'IDE-0013', 'IDE-0040',
+    'IDE-0043', 'IDE-0044', 'IDE-0045', 'IDE-1003', 'IDE-0901', 'IDE-0902', 'IDE-0903', 'IDE-0904', 'IDE-0905',
+    'IDE-0906', 'IDE-0907', 'IDE-0908'];
+  assert.deepStrictEqual(all.filter((c) => !seen.has(c)), []);
+});
+
+test('no response carries a stack trace', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  for (const body of ['{', '\u0000', '[]', 'x'.repeat(20000), '{"mfaType":{"a":[1,2,{"b":null}]}}']) {
+    const response = await ada.call('POST', '/setup', body);
+    assert.ok(!/at .*\.js:\d+|Error:/.test(response.text), response.text);
+  }
+});

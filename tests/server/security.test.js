@@ -1,0 +1,126 @@
+// CONTRACT §5 over HTTP: lockout, replay, expiry (an injected clock, no
+// sleeps), concurrency, secrets at rest, the audit trail, and logs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { totp } from '../vectors/src/reference.mjs';
+import { startServer, userSession } from './support/server.js';
+
+async function appSetup(server, ada) {
+  const { json } = await ada.setup('app');
+  return json;
+}
+
+test('five failed passcodes lock the user for 15 minutes, with Retry-After', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const { secret } = await appSetup(server, ada);
+  const wrong = totp(secret, server.clock(), { offset: 9 });
+  for (let i = 0; i < 4; i++) {
+    assert.equal((await ada.verify({ mfaType: 'app', secret, passcode: wrong })).json.code, 'IDE-0902');
+  }
+  const locked = await ada.verify({ mfaType: 'app', secret, passcode: wrong });
+  assert.equal(locked.status, 429);
+  assert.equal(locked.json.code, 'IDE-0905');
+  assert.equal(locked.headers.get('retry-after'), '900');
+  server.clock.advance(60_000);
+  const right = await ada.verify({ mfaType: 'app', secret, passcode: totp(secret, server.clock()) });
+  assert.equal(right.status, 429, 'even the right code waits');
+  assert.equal(right.headers.get('retry-after'), '840');
+  assert.match((await ada.status()).json.lockedUntil, /^2027-01-15T08:15:10/);
+  server.clock.advance(14 * 60_000);
+  const { secret: fresh } = await appSetup(server, ada);
+  assert.equal((await ada.verify({ mfaType: 'app', secret: fresh, passcode: totp(fresh, server.clock()) })).status, 200);
+  const events = (await server.store.readAudit(ada.id)).map((a) => a.event);
+  assert.deepStrictEqual(events.filter((e) => e === 'lock'), ['lock']);
+});
+
+test('a TOTP code accepted once is refused the second time', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const { secret } = await appSetup(server, ada);
+  const passcode = totp(secret, server.clock());
+  assert.equal((await ada.verify({ mfaType: 'app', secret, passcode })).status, 200);
+  const replay = await ada.verify({ mfaType: 'app', secret, passcode });
+  assert.deepStrictEqual([replay.status, replay.json.code], [400, 'IDE-0902']);
+});
+
+test('a pending setup expires after 10 minutes', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const { secret, recoveryCodes } = await appSetup(server, ada);
+  assert.equal((await ada.verify({ mfaType: 'app', secret, passcode: totp(secret, server.clock()) })).status, 200);
+  server.clock.advance(10 * 60_000);
+  const late = await ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] });
+  assert.deepStrictEqual([late.status, late.json.code], [400, 'IDE-0043']);
+});
+
+test('50 concurrent enables for one user with the same body: exactly one 200, the code consumed once', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const { secret, recoveryCodes } = await appSetup(server, ada);
+  await ada.verify({ mfaType: 'app', secret, passcode: totp(secret, server.clock()) });
+  const body = { mfaType: 'app', secret, recoveryCode: recoveryCodes[0] };
+  const responses = await Promise.all(Array.from({ length: 50 }, () => ada.enable(body)));
+  const statuses = responses.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));
+  assert.ok(responses.filter((r) => r.status !== 200).every((r) => r.json.code === 'IDE-0040'));
+  assert.equal((await ada.status()).json.recoveryCodesRemaining, 9);
+  const disable = await ada.call('POST', '/disable', { mfaType: 'app', recoveryCode: recoveryCodes[0] });
+  assert.equal(disable.json.code, 'IDE-0901', 'the code used to enable is gone');
+});
+
+test('TOTP secrets are sealed at rest; recovery codes are stored only as HMACs', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const { secret, recoveryCodes } = await appSetup(server, ada);
+  const row = server.store.db.prepare('SELECT state FROM mfa_state WHERE user_id = ?').get(ada.id);
+  assert.ok(!row.state.includes(secret), 'no clear secret in the row');
+  assert.match(row.state, /"secret":"sealed:v1:k1:/);
+  const file = readFileSync(join(server.dir, 'test.db')).toString('latin1') + readFileSync(join(server.dir, 'test.db-wal')).toString('latin1');
+  for (const value of [secret, ...recoveryCodes, ...recoveryCodes.map((c) => c.replace(/-/g, ''))]) {
+    assert.ok(!file.includes(value), 'the database files never hold a secret or a recovery code');
+  }
+  // A sealed secret moved to another user does not open there.
+  const grace = await userSession(server, { username: 'grace' });
+  server.store.db.prepare('UPDATE mfa_state SET state = ? WHERE user_id = ?').run(row.state, grace.id);
+  assert.equal((await grace.status()).json.code, 'IDE-0045');
+});
+
+test('the audit trail is append-only', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  await ada.setup('app');
+  const [entry] = await server.store.readAudit(ada.id);
+  assert.deepStrictEqual([entry.event, entry.mfaType, entry.userId], ['setup', 'app', ada.id]);
+  assert.ok(entry.requestId);
+  assert.throws(() => server.store.db.prepare("UPDATE audit SET event = 'x'").run(), /append-only/);
+  assert.throws(() => server.store.db.prepare('DELETE FROM audit').run(), /append-only/);
+});
+
+test('logs hold no secret, passcode, recovery code, otpauth URL, one-time code or token', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const { secret, url, recoveryCodes } = await appSetup(server, ada);
+  const passcode = totp(secret, server.clock());
+  await ada.verify({ mfaType: 'app', secret, passcode });
+  await ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] });
+  const email = (await ada.setup('email')).json;
+  const [message] = await server.store.readOutbox(ada.id);
+  const code = message.text.match(/\d{6}/)[0];
+  await ada.verify({ mfaType: 'email', passcode: code });
+  await ada.call('POST', '/enable', '{"broken":');
+  const logs = server.logs();
+  assert.ok(logs.includes('"reqId"') && logs.includes('"statusCode":200'), 'requests were logged');
+  for (const value of [secret, url, passcode, code, ada.token, ...recoveryCodes, ...email.recoveryCodes]) {
+    assert.ok(!logs.includes(value), `a secret value reached the logs`);
+  }
+});

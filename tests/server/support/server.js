@@ -1,0 +1,115 @@
+// A real sidecar for tests: a real SQLite file in a temp folder, real HTTP on
+// an ephemeral loopback port, an injectable clock, and captured logs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { buildApp, loadConfig, mintToken } from 'identity-mfa/server';
+
+export const T0 = Date.UTC(2027, 0, 15, 8, 0, 10);
+
+/** A clock tests move by hand: no sleeps. */
+export function manualClock(start = T0) {
+  let now = start;
+  const clock = () => now;
+  clock.advance = (ms) => {
+    now += ms;
+  };
+  clock.set = (ms) => {
+    now = ms;
+  };
+  return clock;
+}
+
+export function testEnv(dir, extra = {}) {
+  return {
+    IDENTITY_MFA_DB: `sqlite:${join(dir, 'test.db')}`,
+    IDENTITY_MFA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    IDENTITY_MFA_RECOVERY_PEPPER: randomBytes(32).toString('base64'),
+    IDENTITY_MFA_JWT_SECRET: randomBytes(32).toString('base64url'),
+    ...extra,
+  };
+}
+
+/**
+ * Starts a sidecar. Returns { url, app, store, config, clock, logs(), dir,
+ * token(sub, opts), addUser(user?), request(method, path, opts), restart(), close() }.
+ */
+export async function startServer({ env = {}, clock = manualClock(), dir } = {}) {
+  dir ??= mkdtempSync(join(tmpdir(), 'identity-mfa-server-'));
+  const config = loadConfig(testEnv(dir, env));
+  const lines = [];
+  const stream = new Writable({
+    write(chunk, encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  let app;
+  let url;
+  async function boot() {
+    app = await buildApp({ config, clock, logger: { stream } });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    url = `http://127.0.0.1:${app.server.address().port}`;
+  }
+  await boot();
+
+  const server = {
+    config,
+    clock,
+    dir,
+    get app() { return app; },
+    get store() { return app.store; },
+    get url() { return url; },
+    logs: () => lines.join(''),
+    token: (sub, options = {}) => mintToken(config, { sub, now: clock(), ...options }),
+    async addUser(user = {}) {
+      const id = user.id ?? randomUUID();
+      await app.store.addUser({ id, username: 'ada@example.com', email: 'ada@example.com', phone: '+15550100', ...user, id });
+      return id;
+    },
+    /** fetch with JSON defaults; `body` objects are sent as JSON text. */
+    async request(method, path, { token, body, headers = {} } = {}) {
+      const h = { ...headers };
+      if (token) h.authorization = `Bearer ${token}`;
+      let payload = body;
+      if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) payload = JSON.stringify(body);
+      if (payload !== undefined && !('content-type' in h)) h['content-type'] = 'application/json';
+      const response = await fetch(url + path, { method, headers: h, body: payload });
+      const text = await response.text();
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, json };
+    },
+    async restart() {
+      await app.close();
+      await boot();
+    },
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+/** A user with a token, and shortcuts for their MFA routes. */
+export async function userSession(server, user) {
+  const id = await server.addUser(user);
+  const token = await server.token(id);
+  const call = (method, suffix, body, extra = {}) => server.request(method, `/v1/users/${id}/mfa${suffix}`, { token, body, ...extra });
+  return {
+    id,
+    token,
+    call,
+    status: () => call('GET', ''),
+    setup: (mfaType) => call('POST', '/setup', { mfaType }),
+    verify: (body) => call('POST', '/verify', body),
+    enable: (body) => call('POST', '/enable', body),
+  };
+}
