@@ -1,0 +1,130 @@
+// npm run bench:server — one run on loopback, three workloads, each against a
+// server in its own process while this process generates the load:
+//   ceiling        a bare node:http server answering a fixed JSON body
+//   status         GET /v1/users/{id}/mfa on the sidecar (SQLite)
+//   verify+enable  the pair, once per pre-seeded user (setup done beforehand)
+// Prints req/s, p50/p99 latency and the ratio to the ceiling. Options:
+//   --seconds N (default 5 per workload)  --connections N (default 16)
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { mintToken } from 'identity-mfa/server';
+import { totp } from '../tests/vectors/src/reference.mjs';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, db: { type: 'string', default: 'sqlite' } } });
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+if (values.db !== 'sqlite') throw new Error(`--db ${values.db}: only sqlite is available in this version`);
+
+function startChild(args) {
+  const child = spawn(process.execPath, [new URL('./server-child.mjs', import.meta.url).pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      const newline = buffer.indexOf('\n');
+      if (newline >= 0) resolve({ child, info: JSON.parse(buffer.slice(0, newline)) });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+function send(port, method, path, headers = {}, body) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// Runs `next()` (a request) from CONNECTIONS loops until time is up or
+// next() returns null; returns requests/s and latency percentiles.
+async function load(next) {
+  const latencies = [];
+  let errors = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < end) {
+      const job = next();
+      if (!job) return;
+      for (const step of job) {
+        const t0 = performance.now();
+        const r = await step();
+        latencies.push(performance.now() - t0);
+        if (r.status !== 200) errors++;
+      }
+    }
+  }));
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
+  return { rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), n: latencies.length, errors };
+}
+
+const rows = [];
+const report = (name, r, ceiling) => {
+  rows.push(name);
+  const ratio = ceiling ? `${(r.rps / ceiling).toFixed(2)}x` : '1.00x';
+  console.log(`${name.padEnd(16)}${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ${ratio.padStart(6)} of ceiling   (${r.n} requests, ${r.errors} non-200)`);
+};
+
+console.log(`loopback, ${CONNECTIONS} connections, ${SECONDS} s per workload, server and load in separate processes`);
+const ceilingServer = await startChild(['ceiling']);
+const ceiling = await load(() => [() => send(ceilingServer.info.port, 'GET', '/')]);
+ceilingServer.child.kill();
+report('ceiling', ceiling);
+
+const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-bench-'));
+const seeded = 6000;
+const sidecar = await startChild(['sidecar', dir, String(seeded)]);
+try {
+  const { port, users, jwtSecret } = sidecar.info;
+  const config = { jwtSecret, adminScope: 'mfa:admin' };
+  const tokens = await Promise.all(users.map((sub) => mintToken(config, { sub, ttl: 3600 })));
+  const json = (i) => ({ authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' });
+
+  let i = 0;
+  const status = await load(() => {
+    const u = i++ % users.length;
+    return [() => send(port, 'GET', `/v1/users/${users[u]}/mfa`, { authorization: `Bearer ${tokens[u]}` })];
+  });
+  report('status', status, ceiling.rps);
+
+  // Setup for every user first (not measured), then the pair per user.
+  const setups = new Array(users.length);
+  let s = 0;
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (s < users.length) {
+      const u = s++;
+      const r = await send(port, 'POST', `/v1/users/${users[u]}/mfa/setup`, json(u), '{"mfaType":"app"}');
+      setups[u] = JSON.parse(r.text);
+    }
+  }));
+  let p = 0;
+  const pairs = await load(() => {
+    if (p >= users.length) return null;
+    const u = p++;
+    const { secret, recoveryCodes } = setups[u];
+    const base = `/v1/users/${users[u]}/mfa`;
+    return [
+      () => send(port, 'POST', `${base}/verify`, json(u), JSON.stringify({ mfaType: 'app', secret, passcode: totp(secret, Date.now()) })),
+      () => send(port, 'POST', `${base}/enable`, json(u), JSON.stringify({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] })),
+    ];
+  });
+  report('verify+enable', pairs, ceiling.rps);
+  if (p >= users.length) console.log(`(all ${seeded} seeded users enabled before the time was up: the figure is a lower bound)`);
+} finally {
+  sidecar.child.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
+agent.destroy();
