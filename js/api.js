@@ -119,7 +119,9 @@ function makeDecide(module) {
       throw new TypeError('decide() needs a host with hmac() and pepperedHash() (see identity-mfa/node)');
     }
     checkDecisionInput(input);
-    const random = input.random ?? host.randomBytes?.(module.randomBytesNeeded);
+    // Only setup and recovery-codes consume random bytes.
+    const needsRandom = operation === 'setup' || operation === 'recovery-codes';
+    const random = input.random ?? (needsRandom ? host.randomBytes?.(module.randomBytesNeeded) : undefined);
     const d = module.decide(
       {
         op,

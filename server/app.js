@@ -38,9 +38,7 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions?.url ?? 'unmatched';
-    metrics.requests.inc({ route, status: reply.statusCode });
-    metrics.latency.observe({ route }, reply.elapsed / 1000);
+    metrics.record(request.routeOptions?.url ?? 'unmatched', reply.statusCode, reply.elapsed / 1000);
   });
 
   await app.register(identityMfaRoutes, {

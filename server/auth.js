@@ -1,6 +1,7 @@
 // Bearer tokens (CONTRACT §3 steps 1–4, §5 "Tokens"): JWTs verified with jose,
 // from a JWKS (file or URL; RS256, ES256, EdDSA) or, for development, an
 // HS256 secret. `alg: none` is never accepted; `exp` and `sub` are required.
+import { createSecretKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 
@@ -31,10 +32,21 @@ function loadJwks(source) {
  */
 export function createVerifier(config, clock = Date.now) {
   const jwks = config.jwks ? loadJwks(config.jwks) : null;
-  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
+  // A KeyObject made once: jose would otherwise import raw key bytes into
+  // WebCrypto on every verification (measured: a quarter of a status request).
+  const secret = config.jwtSecret ? createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) : null;
   if (!jwks && !secret) throw new TypeError('createVerifier needs a JWKS or an HS256 secret');
+  const cache = new VerifiedTokens(clock);
 
   return async function verify(token) {
+    const known = cache.get(token);
+    if (known) return known;
+    const identity = await verifyOnce(token);
+    cache.set(token, identity);
+    return identity;
+  };
+
+  async function verifyOnce(token) {
     let header;
     try {
       header = decodeProtectedHeader(token);
@@ -53,11 +65,41 @@ export function createVerifier(config, clock = Date.now) {
         currentDate: new Date(clock()),
       });
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-      return { sub: String(payload.sub), admin: scopes.includes(config.adminScope) };
+      return { sub: String(payload.sub), admin: scopes.includes(config.adminScope), exp: payload.exp, nbf: payload.nbf };
     } catch {
       throw new AuthError('IDE-0009');
     }
-  };
+  }
+}
+
+// Tokens verified recently, so a client's repeated calls skip the signature
+// check. An entry holds only while its token is inside exp/nbf and for at most
+// CACHE_TTL_MS, so a key removed from a JWKS stops working within that time.
+const CACHE_TTL_MS = 60_000;
+const CACHE_SIZE = 10_000;
+
+class VerifiedTokens {
+  constructor(clock) {
+    this.clock = clock;
+    this.entries = new Map();
+  }
+
+  get(token) {
+    const entry = this.entries.get(token);
+    if (!entry) return null;
+    const now = this.clock();
+    const { identity } = entry;
+    if (now >= entry.until || now >= identity.exp * 1000 || (identity.nbf !== undefined && now < identity.nbf * 1000)) {
+      this.entries.delete(token);
+      return null;
+    }
+    return identity;
+  }
+
+  set(token, identity) {
+    if (this.entries.size >= CACHE_SIZE) this.entries.delete(this.entries.keys().next().value); // oldest first
+    this.entries.set(token, { identity, until: this.clock() + CACHE_TTL_MS });
+  }
 }
 
 /** An HS256 token, for development (`identity-mfa token`, demo mode, tests). */

@@ -94,8 +94,9 @@ export async function identityMfaRoutes(app, options) {
     const userId = request.params.id.toLowerCase();
     const body = request.body ?? '';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const user = await store.getUser(userId);
-      const stored = user ? await store.loadState(userId) : { state: '', version: 0 };
+      const loaded = await store.loadUserState(userId);
+      const user = loaded?.user ?? null;
+      const stored = loaded ?? { state: '', version: 0 };
       const decision = decide(operation, {
         body,
         state: sealer.openState(userId, stored.state),

@@ -2,6 +2,7 @@
 //   migrate() → versions applied      ping()
 //   addUser({id, username, email?, phone?})   getUser(id) → user | null
 //   loadState(userId) → {state, version}
+//   loadUserState(userId) → {user, state, version} | null   (one read per request)
 //   commit(userId, {state?, expectedVersion, audit[], outbox?}) → applied?
 //   readOutbox(userId?)   readAudit(userId)   close()
 // The routes use nothing else, so a PostgreSQL store slots in beside this one.

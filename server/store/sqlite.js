@@ -41,6 +41,8 @@ export class SqliteStore {
     const db = this.db;
     this.q = {
       user: db.prepare('SELECT id, username, email, phone FROM users WHERE id = ?'),
+      userAndState: db.prepare(
+        'SELECT u.id, u.username, u.email, u.phone, s.state, s.version FROM users u JOIN mfa_state s ON s.user_id = u.id WHERE u.id = ?'),
       addUser: db.prepare('INSERT INTO users (id, username, email, phone, created_at) VALUES (?, ?, ?, ?, ?)'),
       addState: db.prepare("INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES (?, '', 0, ?)"),
       state: db.prepare('SELECT state, version FROM mfa_state WHERE user_id = ?'),
@@ -77,6 +79,13 @@ export class SqliteStore {
 
   async getUser(id) {
     return this.q.user.get(id) ?? null;
+  }
+
+  /** The user and their stored state in one read: {user, state, version}, or null. */
+  async loadUserState(userId) {
+    const row = this.q.userAndState.get(userId);
+    if (!row) return null;
+    return { user: { id: row.id, username: row.username, email: row.email, phone: row.phone }, state: row.state, version: row.version };
   }
 
   /** The stored state text ('' when none) and its version. */
