@@ -85,7 +85,7 @@ ceilingServer.child.kill();
 report('ceiling', ceiling);
 
 const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-bench-'));
-const seeded = 6000;
+const seeded = 20000;
 const sidecar = await startChild(['sidecar', dir, String(seeded)]);
 try {
   const { port, users, jwtSecret } = sidecar.info;
@@ -93,12 +93,23 @@ try {
   const tokens = await Promise.all(users.map((sub) => mintToken(config, { sub, ttl: 3600 })));
   const json = (i) => ({ authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' });
 
+  // Status as a client polls it: 1000 users, each token verified once and
+  // then found in the verified-token cache.
   let i = 0;
   const status = await load(() => {
-    const u = i++ % users.length;
+    const u = i++ % 1000;
     return [() => send(port, 'GET', `/v1/users/${users[u]}/mfa`, { authorization: `Bearer ${tokens[u]}` })];
   });
   report('status', status, ceiling.rps);
+  // The worst case: a token never seen before on every request.
+  const fresh = await Promise.all(users.slice(0, 4000).map((sub) => mintToken(config, { sub, ttl: 3599 })));
+  let f = 0;
+  const cold = await load(() => {
+    if (f >= fresh.length) return null;
+    const u = f++;
+    return [() => send(port, 'GET', `/v1/users/${users[u]}/mfa`, { authorization: `Bearer ${fresh[u]}` })];
+  });
+  report('status, new token', cold, ceiling.rps);
 
   // Setup for every user first (not measured), then the pair per user.
   const setups = new Array(users.length);

@@ -1,7 +1,7 @@
 // Bearer tokens (CONTRACT §3 steps 1–4, §5 "Tokens"): JWTs verified with jose,
 // from a JWKS (file or URL; RS256, ES256, EdDSA) or, for development, an
 // HS256 secret. `alg: none` is never accepted; `exp` and `sub` are required.
-import { createSecretKey } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 
@@ -32,9 +32,11 @@ function loadJwks(source) {
  */
 export function createVerifier(config, clock = Date.now) {
   const jwks = config.jwks ? loadJwks(config.jwks) : null;
-  // A KeyObject made once: jose would otherwise import raw key bytes into
+  // A WebCrypto key imported once: jose would otherwise import the key into
   // WebCrypto on every verification (measured: a quarter of a status request).
-  const secret = config.jwtSecret ? createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) : null;
+  const secret = config.jwtSecret
+    ? webcrypto.subtle.importKey('raw', Buffer.from(config.jwtSecret, 'utf8'), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+    : null;
   if (!jwks && !secret) throw new TypeError('createVerifier needs a JWKS or an HS256 secret');
   const cache = new VerifiedTokens(clock);
 
@@ -54,7 +56,7 @@ export function createVerifier(config, clock = Date.now) {
       throw new AuthError('IDE-0009');
     }
     const symmetric = header.alg === 'HS256';
-    const key = symmetric ? secret : jwks;
+    const key = symmetric ? await secret : jwks;
     if (!key) throw new AuthError('IDE-0009');
     try {
       const { payload } = await jwtVerify(token, key, {
@@ -76,7 +78,7 @@ export function createVerifier(config, clock = Date.now) {
 // check. An entry holds only while its token is inside exp/nbf and for at most
 // CACHE_TTL_MS, so a key removed from a JWKS stops working within that time.
 const CACHE_TTL_MS = 60_000;
-const CACHE_SIZE = 10_000;
+const CACHE_SIZE = 50_000; // about 15 MB of tokens at most
 
 class VerifiedTokens {
   constructor(clock) {

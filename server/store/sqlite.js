@@ -2,8 +2,9 @@
 //
 // Durability (docs/performance.md): WAL journal with synchronous=FULL, so an
 // acknowledged enable, or a consumed recovery code, survives a power cut: a
-// code "un-consumed" by a lost write could be used twice. busy_timeout lets
-// several processes share the file.
+// code "un-consumed" by a lost write could be used twice. Group commit
+// (commit() below) shares one fsync among the changes of one event-loop turn.
+// busy_timeout lets several processes share the file.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -20,6 +21,7 @@ export class SqliteStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     this.kind = 'sqlite';
+    this.queue = []; // commits waiting for the group transaction
   }
 
   async migrate() {
@@ -53,7 +55,7 @@ export class SqliteStore {
       readAudit: db.prepare('SELECT at, request_id, user_id, event, mfa_type FROM audit WHERE user_id = ? ORDER BY id'),
       allStates: db.prepare('SELECT user_id, state, version FROM mfa_state'),
     };
-    this.commitTx = db.transaction((userId, change) => {
+    const applyOne = (userId, change) => {
       if (change.state !== undefined) {
         const at = now();
         if (this.q.cas.run(change.state, at, userId, change.expectedVersion).changes !== 1) return false;
@@ -61,7 +63,11 @@ export class SqliteStore {
       for (const a of change.audit ?? []) this.q.audit.run(a.at, a.requestId ?? null, userId, a.event, a.mfaType ?? null);
       if (change.outbox) this.q.outbox.run(userId, change.outbox.channel, change.outbox.to, change.outbox.text, now());
       return true;
-    });
+    };
+    // Every change queued in one turn of the event loop, in one transaction:
+    // one fsync for the group. Each change is still its own compare-and-set;
+    // one that loses its race writes nothing and reports false.
+    this.groupTx = db.transaction((group) => group.map(({ userId, change }) => applyOne(userId, change)));
     this.addUserTx = db.transaction((u) => {
       const at = now();
       this.q.addUser.run(u.id, u.username, u.email ?? null, u.phone ?? null, at);
@@ -98,8 +104,24 @@ export class SqliteStore {
    * version is still `expectedVersion`), audit rows, an outbox message.
    * False when another writer got there first; nothing is written then.
    */
-  async commit(userId, change) {
-    return this.commitTx.immediate(userId, change);
+  commit(userId, change) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ userId, change, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  flush() {
+    const group = this.queue;
+    this.queue = [];
+    let results;
+    try {
+      results = this.groupTx.immediate(group);
+    } catch (error) {
+      for (const item of group) item.reject(error); // the whole group rolled back: nothing half-written
+      return;
+    }
+    group.forEach((item, i) => item.resolve(results[i]));
   }
 
   async readOutbox(userId = null) {
