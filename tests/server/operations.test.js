@@ -1,0 +1,201 @@
+// Operations: health, metrics, the plugin embedded in another app, senders,
+// key rotation, a JWKS served over HTTP, graceful shutdown, demo mode.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Fastify from 'fastify';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { identityMfaRoutes, createSealer, createSender, createVerifier, loadConfig, openStore, mintToken } from 'identity-mfa/server';
+import { totp } from '../vectors/src/reference.mjs';
+import { startServer, testEnv, userSession } from './support/server.js';
+
+const cli = new URL('../../server/cli.js', import.meta.url).pathname;
+
+function listen(handler) {
+  const server = createServer(handler);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+test('health, readiness and metrics', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  assert.deepStrictEqual((await server.request('GET', '/health/live')).json, { status: 'ok' });
+  assert.deepStrictEqual((await server.request('GET', '/health/ready')).json, { status: 'ready' });
+  const ada = await userSession(server);
+  await ada.setup('app');
+  await ada.call('POST', '/enable', { mfaType: 'sms' });
+  const metrics = (await server.request('GET', '/metrics')).text;
+  assert.match(metrics, /identity_mfa_http_requests_total\{route="\/v1\/users\/:id\/mfa\/setup",status="200"\} 1/);
+  assert.match(metrics, /identity_mfa_http_requests_total\{route="\/v1\/users\/:id\/mfa\/enable",status="400"\} 1/);
+  assert.match(metrics, /identity_mfa_http_request_duration_seconds_count\{route="\/v1\/users\/:id\/mfa\/setup"\} 1/);
+  assert.match(metrics, /identity_mfa_events_total\{event="setup",mfa_type="app"\} 1/);
+  await server.store.close();
+  assert.equal((await server.request('GET', '/health/ready')).status, 503);
+  server.app.store.close = async () => {}; // already closed
+});
+
+test('the routes embed in another Fastify app with app.register()', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-embed-'));
+  const config = loadConfig(testEnv(dir));
+  const store = await openStore(config.db);
+  await store.migrate();
+  const app = Fastify({ logger: false });
+  app.get('/their-own-route', async () => ({ theirs: true }));
+  await app.register(identityMfaRoutes, {
+    config, store,
+    verifier: createVerifier(config), sealer: createSealer(config.encryptionKeys), sender: createSender(config),
+  });
+  t.after(async () => {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const id = '019c96a0-0c21-71f9-a487-66a1258278a1';
+  await store.addUser({ id, username: 'ada' });
+  const token = await mintToken(config, { sub: id });
+  const setup = await app.inject({ method: 'POST', url: `/v1/users/${id}/mfa/setup`, headers: { authorization: `Bearer ${token}` }, payload: { mfaType: 'app' } });
+  assert.equal(setup.statusCode, 200);
+  assert.match(setup.json().secret, /^[A-Z2-7]{32}$/);
+  assert.deepStrictEqual((await app.inject('/their-own-route')).json(), { theirs: true });
+});
+
+test('webhook sender: the code is POSTed as JSON, retried after a 500', async (t) => {
+  const received = [];
+  let calls = 0;
+  const hook = await listen((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      calls++;
+      if (calls === 1) return res.writeHead(500).end();
+      received.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  const server = await startServer({ env: { IDENTITY_MFA_SENDER: `webhook:http://127.0.0.1:${hook.address().port}/sms` } });
+  t.after(async () => {
+    await server.close();
+    hook.close();
+  });
+  const ada = await userSession(server);
+  const setup = await ada.setup('sms');
+  assert.equal(setup.status, 200);
+  assert.equal(calls, 2);
+  assert.equal(received.length, 1);
+  assert.deepStrictEqual(Object.keys(received[0]).sort(), ['channel', 'text', 'to', 'userId']);
+  assert.equal(received[0].to, '+15550100');
+  const code = received[0].text.match(/\d{6}/)[0];
+  assert.equal((await ada.verify({ mfaType: 'sms', passcode: code })).status, 200);
+  assert.deepStrictEqual(await server.store.readOutbox(ada.id), [], 'nothing in the outbox');
+
+  hook.close();
+  server.clock.advance(31_000);
+  const down = await ada.setup('sms');
+  assert.deepStrictEqual([down.status, down.json.code], [500, 'IDE-0045']);
+});
+
+test('key rotation: secrets sealed under an old key still open; new writes use the new key', async (t) => {
+  const old = `old:${randomBytes(32).toString('base64')}`;
+  const server = await startServer({ env: { IDENTITY_MFA_ENCRYPTION_KEYS: old } });
+  const ada = await userSession(server);
+  const { secret } = (await ada.setup('app')).json;
+  const row = () => server.store.db.prepare('SELECT state FROM mfa_state WHERE user_id = ?').get(ada.id).state;
+  assert.match(row(), /sealed:v1:old:/);
+  const dir = server.dir;
+  await server.app.close();
+
+  const rotated = await startServer({ dir, env: { IDENTITY_MFA_ENCRYPTION_KEYS: `new:${randomBytes(32).toString('base64')},${old}`, IDENTITY_MFA_JWT_SECRET: server.config.jwtSecret, IDENTITY_MFA_RECOVERY_PEPPER: server.config.pepper.toString('base64') } });
+  t.after(() => rotated.close());
+  const token = await rotated.token(ada.id);
+  const verify = await rotated.request('POST', `/v1/users/${ada.id}/mfa/verify`, { token, body: { mfaType: 'app', secret, passcode: totp(secret, rotated.clock()) } });
+  assert.equal(verify.status, 200);
+  const state = rotated.store.db.prepare('SELECT state FROM mfa_state WHERE user_id = ?').get(ada.id).state;
+  assert.match(state, /sealed:v1:new:/);
+  assert.ok(!state.includes('sealed:v1:old:'));
+});
+
+test('a JWKS served over HTTP verifies tokens', async (t) => {
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] };
+  const idp = await listen((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks)));
+  const server = await startServer({ env: { IDENTITY_MFA_JWT_SECRET: '', IDENTITY_MFA_JWKS: `http://127.0.0.1:${idp.address().port}/jwks.json` } });
+  t.after(async () => {
+    await server.close();
+    idp.close();
+  });
+  const id = await server.addUser();
+  const token = await new SignJWT({ sub: id, exp: Math.floor(server.clock() / 1000) + 60 }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
+  assert.equal((await server.request('GET', `/v1/users/${id}/mfa`, { token })).status, 200);
+});
+
+function startCli(args, env) {
+  const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c) => { out += c; });
+  child.stderr.on('data', (c) => { out += c; });
+  const waitFor = (pattern) => new Promise((resolve, reject) => {
+    const check = () => (pattern.test(out) ? resolve(out.match(pattern)) : null);
+    child.stdout.on('data', check);
+    child.on('exit', () => reject(new Error(`exited early:\n${out}`)));
+    check();
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, waitFor, exited, output: () => out };
+}
+
+test('SIGTERM: an in-flight request finishes, then the process exits 0', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-sigterm-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const env = testEnv(dir);
+  const cliRun = startCli(['serve', '--port', '0'], env);
+  const [, port] = await cliRun.waitFor(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/);
+  // A slow upload: the request is in flight when SIGTERM arrives.
+  const { request } = await import('node:http');
+  const response = new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/users/019c96a0-0c21-71f9-a487-66a1258278a1/mfa/setup',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer x.y.z' } }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', reject);
+    req.write('{"mfaType":');
+    setTimeout(() => {
+      cliRun.child.kill('SIGTERM');
+      setTimeout(() => req.end('"app"}'), 200);
+    }, 200);
+  });
+  const answered = await response;
+  assert.equal(answered.status, 401, 'the in-flight request got its answer');
+  assert.equal(await cliRun.exited, 0);
+  assert.match(cliRun.output(), /SIGTERM: closing/);
+});
+
+test('demo mode: generated secrets, a demo user, a token and curl lines that work', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-demo-'));
+  const run = startCli(['serve', '--demo', '--port', '0'], { IDENTITY_MFA_DATA: dir });
+  t.after(() => {
+    run.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const [, token] = await run.waitFor(/export TOKEN='([^']+)'/);
+  const [, setupCurl] = await run.waitFor(/\n(curl -s -X POST [^\n]*\/setup)\n/);
+  const [, base, id] = setupCurl.match(/(http:\/\/127\.0\.0\.1:\d+)\/v1\/users\/([0-9a-f-]+)\/mfa\/setup/);
+  const call = async (method, suffix, body) => {
+    const r = await fetch(`${base}/v1/users/${id}/mfa${suffix}`, {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+    });
+    return r.json();
+  };
+  const setup = await call('POST', '/setup', { mfaType: 'app' });
+  assert.deepStrictEqual(await call('POST', '/verify', { mfaType: 'app', secret: setup.secret, passcode: totp(setup.secret, Date.now()) }), { verified: true });
+  assert.deepStrictEqual(await call('POST', '/enable', { mfaType: 'app', secret: setup.secret, recoveryCode: setup.recoveryCodes[0] }), { enabled: true });
+  assert.equal((await call('GET', '')).enabled, true);
+  const page = await (await fetch(base + '/')).text();
+  assert.match(page, /identity-mfa demo/);
+});
