@@ -8,7 +8,7 @@ const root = new URL('../../', import.meta.url);
 
 test('the README usage example runs and prints the commented output', () => {
   const readme = readFileSync(new URL('README.md', root), 'utf8');
-  const usage = readme.slice(readme.indexOf('## Usage'));
+  const usage = readme.slice(readme.indexOf('## The npm package'));
   const code = usage.match(/```js\n([\s\S]*?)```/)[1];
   assert.ok(code.split('\n').filter(Boolean).length <= 12, 'the example stays short');
   // Inside the repository, so `identity-mfa` resolves to this package.
