@@ -230,8 +230,8 @@ val decide_js(val input, val host) {
   in.settings = read_settings(input["settings"]);
 
   JsHost js_host(host);
-  static RequestValidator* validator = new RequestValidator();
-  Decision d = decide(in, js_host, *validator);
+  static DecisionScratch* scratch = new DecisionScratch();  // lives as long as the module
+  Decision d = decide(in, js_host, *scratch);
 
   val out = val::object();
   out.set("status", d.status);

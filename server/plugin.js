@@ -97,9 +97,10 @@ export async function identityMfaRoutes(app, options) {
       const loaded = await store.loadUserState(userId);
       const user = loaded?.user ?? null;
       const stored = loaded ?? { state: '', version: 0 };
+      const opened = sealer.openState(userId, stored.state);
       const decision = decide(operation, {
         body,
-        state: sealer.openState(userId, stored.state),
+        state: opened.state,
         now: clock(),
         admin: request.auth.admin,
         user: user && { username: user.username, email: user.email ?? '', phone: user.phone ?? '' },
@@ -110,7 +111,7 @@ export async function identityMfaRoutes(app, options) {
       const audit = decision.audit.map((event) => ({ at, requestId: request.id, event, mfaType: decision.mfaType }));
       const change = { audit };
       if (decision.newState !== null) {
-        change.state = sealer.sealState(userId, decision.newState);
+        change.state = sealer.sealState(userId, decision.newState, opened.opened);
         change.expectedVersion = stored.version;
       }
       if (decision.outbound && sender.kind === 'outbox') change.outbox = decision.outbound;

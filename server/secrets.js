@@ -38,22 +38,37 @@ export function createSealer(keys) {
     }
   }
 
-  // Applies `fn` to every TOTP secret of a state document.
-  function mapSecrets(stateText, fn) {
-    if (stateText === '') return '';
-    const state = JSON.parse(stateText);
-    for (const group of [state.factors, state.pending]) {
-      const app = group?.app;
-      if (app && typeof app.secret === 'string') app.secret = fn(app.secret);
-    }
-    return JSON.stringify(state);
-  }
+  // Applies `fn` to every TOTP secret of a state document. The core writes
+  // secrets as "secret":"<base32>" and sealed values hold only base64url and
+  // colons, so neither side ever needs JSON escapes: a replace over the text
+  // does what parsing and re-serialising did, at a fraction of the cost.
+  const SECRET = /"secret":"([^"\\]*)"/g;
+  const mapSecrets = (stateText, fn) => stateText.replace(SECRET, (match, value) => `"secret":"${fn(value)}"`);
 
   return {
-    /** The core's state, with its TOTP secrets sealed, for storage. */
-    sealState: (userId, stateText) => mapSecrets(stateText, (secret) => seal(userId, secret)),
-    /** A stored state, opened for the core. Throws SealError on any tampering. */
-    openState: (userId, storedText) => mapSecrets(storedText, (sealed) => open(userId, sealed)),
+    /**
+     * The core's state, with its TOTP secrets sealed, for storage. A secret
+     * that `opened` (from openState) shows unchanged keeps its sealed form:
+     * no new encryption when nothing changed.
+     */
+    sealState: (userId, stateText, opened) =>
+      mapSecrets(stateText, (secret) => {
+        const sealed = opened?.get(secret);
+        return sealed && sealed.split(':')[2] === current.kid ? sealed : seal(userId, secret);
+      }),
+    /**
+     * A stored state opened for the core, and the map secret → sealed form it
+     * came from. Throws SealError on any tampering.
+     */
+    openState: (userId, storedText) => {
+      const opened = new Map();
+      const state = mapSecrets(storedText, (sealed) => {
+        const secret = open(userId, sealed);
+        opened.set(secret, sealed);
+        return secret;
+      });
+      return { state, opened };
+    },
     /** Key ids a stored state's secrets are sealed under. */
     keyIds: (storedText) => {
       const kids = new Set();

@@ -468,10 +468,10 @@ Decision fail_early(ErrorCode code, int status, const std::vector<FieldEntry>& f
 
 }  // namespace
 
-Decision decide(const DecisionInput& in, CryptoHost& host, RequestValidator& validator) {
+Decision decide(const DecisionInput& in, CryptoHost& host, DecisionScratch& scratch) {
   const ValidationResult* request = nullptr;
   if (in.op != Operation::kStatus) {
-    request = &validator.validate(route_of(in.op), in.body, in.settings.body_limit);
+    request = &scratch.validator.validate(route_of(in.op), in.body, in.settings.body_limit);
     if (!request->ok()) return fail_early(request->error, request->status, request->entries);
   }
   if (!in.user.exists) return fail_early(ErrorCode::kUserNotFound, 404, {});
@@ -479,7 +479,7 @@ Decision decide(const DecisionInput& in, CryptoHost& host, RequestValidator& val
   bool settings_ok = cfg.totp.digits >= 6 && cfg.totp.digits <= 8 && cfg.totp.period >= 1 &&
                      cfg.totp.period <= 3600 && cfg.pending_ttl_ms > 0;
   if (!settings_ok) return fail_early(ErrorCode::kOperationFailed, 500, {});
-  auto state = parse_state(in.state);
+  auto state = scratch.states.read(in.state);
   bool needs_random = in.op == Operation::kSetup || in.op == Operation::kRecoveryCodes;
   if (!state || (needs_random && in.random.size() < kRandomBytesNeeded)) {
     return fail_early(ErrorCode::kOperationFailed, 500, {});

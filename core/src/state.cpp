@@ -52,21 +52,21 @@ bool each_member(ondemand::value value, Visit&& visit) {
   return true;
 }
 
-bool read(ondemand::value v, int64_t* out) { return !v.get_int64().get(*out); }
-bool read(ondemand::value v, bool* out) { return !v.get_bool().get(*out); }
-bool read(ondemand::value v, std::string* out) {
+bool read_value(ondemand::value v, int64_t* out) { return !v.get_int64().get(*out); }
+bool read_value(ondemand::value v, bool* out) { return !v.get_bool().get(*out); }
+bool read_value(ondemand::value v, std::string* out) {
   std::string_view s;
   if (v.get_string().get(s)) return false;
   out->assign(s);
   return true;
 }
-bool read(ondemand::value v, int* out) {
+bool read_value(ondemand::value v, int* out) {
   int64_t n;
   if (v.get_int64().get(n) || n < -1000000000 || n > 1000000000) return false;
   *out = static_cast<int>(n);
   return true;
 }
-bool read(ondemand::value v, std::vector<std::string>* out) {
+bool read_value(ondemand::value v, std::vector<std::string>* out) {
   ondemand::array array;
   if (v.get_array().get(array)) return false;
   out->clear();
@@ -82,13 +82,13 @@ bool read(ondemand::value v, std::vector<std::string>* out) {
 bool read_totp_member(std::string_view key, ondemand::value v, std::string* secret, TotpParams* p,
                       int64_t* last_step, bool* known) {
   *known = true;
-  if (key == "secret") return read(v, secret);
-  if (key == "digits") return read(v, &p->digits) && p->digits >= 6 && p->digits <= 8;
-  if (key == "period") return read(v, &p->period) && p->period > 0 && p->period <= 3600;
-  if (key == "lastStep") return read(v, last_step);
+  if (key == "secret") return read_value(v, secret);
+  if (key == "digits") return read_value(v, &p->digits) && p->digits >= 6 && p->digits <= 8;
+  if (key == "period") return read_value(v, &p->period) && p->period > 0 && p->period <= 3600;
+  if (key == "lastStep") return read_value(v, last_step);
   if (key == "algorithm") {
     std::string name;
-    if (!read(v, &name)) return false;
+    if (!read_value(v, &name)) return false;
     auto alg = parse_hash_alg(name);
     if (!alg) return false;
     p->alg = *alg;
@@ -112,13 +112,13 @@ bool read_pending(ondemand::value v, Pending* p) {
     bool known;
     if (!read_totp_member(key, m, &p->secret, &p->totp, &p->last_step, &known)) return false;
     if (known) return true;
-    if (key == "createdAt") return read(m, &p->created_at);
-    if (key == "expiresAt") return read(m, &p->expires_at);
-    if (key == "verified") return read(m, &p->verified);
-    if (key == "recoveryCodes") return read(m, &p->recovery_hashes);
-    if (key == "codeHash") return read(m, &p->code_hash);
-    if (key == "sentAt") return read(m, &p->sent_at);
-    if (key == "codeExpiresAt") return read(m, &p->code_expires_at);
+    if (key == "createdAt") return read_value(m, &p->created_at);
+    if (key == "expiresAt") return read_value(m, &p->expires_at);
+    if (key == "verified") return read_value(m, &p->verified);
+    if (key == "recoveryCodes") return read_value(m, &p->recovery_hashes);
+    if (key == "codeHash") return read_value(m, &p->code_hash);
+    if (key == "sentAt") return read_value(m, &p->sent_at);
+    if (key == "codeExpiresAt") return read_value(m, &p->code_expires_at);
     return true;  // newer members are ignored, not fatal
   });
 }
@@ -169,30 +169,40 @@ std::string serialize_state(const MfaState& s) {
   return w.take();
 }
 
-std::optional<MfaState> parse_state(std::string_view json) {
+struct StateReader::Impl {
+  ondemand::parser parser;
+  std::string padded;  // the state plus simdjson's read-ahead padding
+};
+
+StateReader::StateReader() : impl_(new Impl) {}
+StateReader::~StateReader() = default;
+
+std::optional<MfaState> parse_state(std::string_view json) { return StateReader().read(json); }
+
+std::optional<MfaState> StateReader::read(std::string_view json) {
   MfaState state;
   if (json.empty()) return state;
 
-  ondemand::parser parser;
-  simdjson::padded_string padded(json);
+  impl_->padded.assign(json.data(), json.size());
+  impl_->padded.append(simdjson::SIMDJSON_PADDING, '\0');
   ondemand::document doc;
-  if (parser.iterate(padded).get(doc)) return std::nullopt;
+  if (impl_->parser.iterate(impl_->padded.data(), json.size(), impl_->padded.size()).get(doc)) return std::nullopt;
   ondemand::value root;
   if (doc.get_value().get(root)) return std::nullopt;
 
   int64_t version = 0;
   bool ok = each_member(root, [&](std::string_view key, ondemand::value v) {
-    if (key == "v") return read(v, &version);
-    if (key == "failures") return read(v, &state.failures);
-    if (key == "lockedUntil") return read(v, &state.locked_until);
-    if (key == "recoveryCodes") return read(v, &state.recovery_hashes);
+    if (key == "v") return read_value(v, &version);
+    if (key == "failures") return read_value(v, &state.failures);
+    if (key == "lockedUntil") return read_value(v, &state.locked_until);
+    if (key == "recoveryCodes") return read_value(v, &state.recovery_hashes);
     if (key == "factors") return read_by_type(v, state.factors, read_factor);
     if (key == "pending") return read_by_type(v, state.pending, read_pending);
     if (key == "preferredType") {
       bool is_null = false;
       if (!v.is_null().get(is_null) && is_null) return true;
       std::string name;
-      if (!read(v, &name)) return false;
+      if (!read_value(v, &name)) return false;
       state.preferred = parse_mfa_type(name);
       return state.preferred.has_value();
     }

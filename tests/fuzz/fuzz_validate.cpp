@@ -112,7 +112,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   in.random = random;
   in.user.username = "fuzz";
   in.user.email = "fuzz@example.com";
-  Decision d = decide(in, host, validator);
+  static DecisionScratch scratch;
+  Decision d = decide(in, host, scratch);
   if (d.body.empty() || d.body.front() != '{') __builtin_trap();
   return 0;
 }

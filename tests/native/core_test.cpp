@@ -117,7 +117,7 @@ TEST(State, RefusesWhatItCannotRead) {
 
 TEST(Decide, IsDeterministicForTheSameInputs) {
   OpenSslHost host("pepper");
-  RequestValidator validator;
+  DecisionScratch scratch;
   std::string random(kRandomBytesNeeded, '\x5a');
   DecisionInput in;
   in.op = Operation::kSetup;
@@ -125,8 +125,8 @@ TEST(Decide, IsDeterministicForTheSameInputs) {
   in.now_ms = 1800000000000;
   in.random = random;
   in.user.username = "ada";
-  Decision a = decide(in, host, validator);
-  Decision b = decide(in, host, validator);
+  Decision a = decide(in, host, scratch);
+  Decision b = decide(in, host, scratch);
   EXPECT_EQ(a.status, 200);
   EXPECT_EQ(a.body, b.body);
   EXPECT_EQ(a.new_state, b.new_state);
@@ -141,13 +141,13 @@ TEST(Decide, NeverStoresAHalfDoneStateOnHostFailure) {
     }
     int calls = 0;
   } host("pepper");
-  RequestValidator validator;
+  DecisionScratch scratch;
   std::string random(kRandomBytesNeeded, '\x11');
   DecisionInput in;
   in.op = Operation::kSetup;
   in.body = R"({"mfaType":"app"})";
   in.random = random;
-  Decision d = decide(in, host, validator);
+  Decision d = decide(in, host, scratch);
   EXPECT_EQ(d.error, ErrorCode::kOperationFailed);
   EXPECT_FALSE(d.state_changed);
   EXPECT_TRUE(d.new_state.empty());

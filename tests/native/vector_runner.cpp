@@ -213,7 +213,7 @@ void run_scenario(dom::element scenario, const std::string& pepper,
                   const std::function<void(dom::element, const std::string&)>& each) {
   OpenSslHost host(pepper);
   FailingHost failing;
-  RequestValidator validator;
+  DecisionScratch scratch;
   std::string state;
   std::string_view initial;
   if (!scenario["state"].get(initial)) state = std::string(initial);
@@ -243,7 +243,7 @@ void run_scenario(dom::element scenario, const std::string& pepper,
     in.random = random;
     in.user = read_user(scenario);
     in.settings = read_settings(scenario);
-    Decision d = host_fails ? decide(in, failing, validator) : decide(in, host, validator);
+    Decision d = host_fails ? decide(in, failing, scratch) : decide(in, host, scratch);
     if (d.state_changed) state = d.new_state;
     each(step, step_outcome(d));
   }

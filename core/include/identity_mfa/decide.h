@@ -16,6 +16,7 @@
 #include "identity_mfa/errors.h"
 #include "identity_mfa/otp.h"
 #include "identity_mfa/request.h"
+#include "identity_mfa/state.h"
 
 namespace identity_mfa {
 
@@ -86,7 +87,14 @@ struct Decision {
   std::vector<std::string> audit;   // events: "setup", "verify.ok", "lock", ...
 };
 
-Decision decide(const DecisionInput& input, CryptoHost& host, RequestValidator& validator);
+// What a decision works in: parsers and buffers kept between decisions, so
+// that one allocates nothing once warm. Not thread-safe: one per thread.
+struct DecisionScratch {
+  RequestValidator validator;
+  StateReader states;
+};
+
+Decision decide(const DecisionInput& input, CryptoHost& host, DecisionScratch& scratch);
 
 // The JSON error body {code,title,message[,fields]} for a catalog error.
 std::string error_body(ErrorCode code, const std::vector<FieldEntry>& fields);

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,8 +58,25 @@ struct MfaState {
 
 constexpr int kStateVersion = 1;
 
-// Parses a stored state; "" means a user who never set MFA up. Returns
-// nullopt for a state this version cannot read.
+// Parses stored states, keeping its parser and buffer between calls (a
+// parser allocates on first use: once per reader, not once per request).
+class StateReader {
+ public:
+  StateReader();
+  ~StateReader();
+  StateReader(const StateReader&) = delete;
+  StateReader& operator=(const StateReader&) = delete;
+
+  // "" means a user who never set MFA up. Returns nullopt for a state this
+  // version cannot read.
+  std::optional<MfaState> read(std::string_view json);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The same with a reader of its own, for one-off use.
 std::optional<MfaState> parse_state(std::string_view json);
 std::string serialize_state(const MfaState& state);
 
