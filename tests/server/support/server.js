@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { randomBytes, randomUUID } from 'node:crypto';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { buildApp, loadConfig, mintToken } from 'identity-mfa/server';
 
 export const T0 = Date.UTC(2027, 0, 15, 8, 0, 10);
@@ -55,6 +56,32 @@ export async function startServer({ env = {}, clock = manualClock(), dir } = {})
   }
   await boot();
 
+  // Every response of an MFA route, in every test, must match the schema
+  // /openapi.json gives for its route and status.
+  let validators = null;
+  async function checkAgainstOpenApi(method, path, response) {
+    if (!validators) {
+      const doc = await (await fetch(`${url}/openapi.json`)).json();
+      const ajv = new Ajv2020({ strict: false, allErrors: true });
+      ajv.addSchema({ $id: 'openapi', components: doc.components });
+      validators = { doc, ajv };
+    }
+    const { doc, ajv } = validators;
+    const template = new URL(path, url).pathname.replace(/^\/v1\/users\/[^/]+/, '/v1/users/{id}');
+    const operation = doc.paths[template]?.[method.toLowerCase()];
+    const documented = operation?.responses[response.status];
+    if (!operation) {
+      // Not a route: the catalog's 404 is the only answer.
+      if (response.json?.code !== 'IDE-0908') throw new Error(`${method} ${path}: undocumented route answered ${response.text}`);
+      return;
+    }
+    if (!documented) throw new Error(`${method} ${template}: status ${response.status} is not documented`);
+    const validate = ajv.getSchema(documented.content['application/json'].schema.$ref.replace('#/', 'openapi#/'));
+    if (!validate(response.json)) {
+      throw new Error(`${method} ${template} ${response.status} does not match /openapi.json: ${ajv.errorsText(validate.errors)}`);
+    }
+  }
+
   const server = {
     config,
     clock,
@@ -84,7 +111,9 @@ export async function startServer({ env = {}, clock = manualClock(), dir } = {})
       } catch {
         json = undefined;
       }
-      return { status: response.status, headers: response.headers, text, json };
+      const result = { status: response.status, headers: response.headers, text, json };
+      if (path.startsWith('/v1/')) await checkAgainstOpenApi(method, path, result);
+      return result;
     },
     async restart() {
       await app.close();
