@@ -2,26 +2,26 @@
 //
 // Durability (docs/performance.md): WAL journal with synchronous=FULL, so an
 // acknowledged enable, or a consumed recovery code, survives a power cut: a
-// code "un-consumed" by a lost write could be used twice. Group commit
-// (commit() below) shares one fsync among the changes of one event-loop turn.
-// busy_timeout lets several processes share the file.
-import Database from 'better-sqlite3';
+// code "un-consumed" by a lost write could be used twice. Writes go to a
+// writer thread (sqlite-writer.js) in groups: every change that arrives while
+// the previous group commits shares the next group's fsync, and the event
+// loop keeps serving meanwhile. Reads use this thread's connection (WAL lets
+// them run beside the writer). busy_timeout lets several processes share the
+// file.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { migrations } from './migrations.js';
-
-const now = () => new Date().toISOString();
+import { groupTransaction, now, openConnection } from './sqlite-connection.js';
 
 export class SqliteStore {
   constructor(path) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
+    this.path = path;
+    this.db = openConnection(path);
     this.kind = 'sqlite';
-    this.queue = []; // commits waiting for the group transaction
+    this.queue = []; // commits waiting for the next group
+    this.inFlight = null; // the group being committed, as a promise
   }
 
   async migrate() {
@@ -48,26 +48,16 @@ export class SqliteStore {
       addUser: db.prepare('INSERT INTO users (id, username, email, phone, created_at) VALUES (?, ?, ?, ?, ?)'),
       addState: db.prepare("INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES (?, '', 0, ?)"),
       state: db.prepare('SELECT state, version FROM mfa_state WHERE user_id = ?'),
-      cas: db.prepare('UPDATE mfa_state SET state = ?, version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?'),
-      audit: db.prepare('INSERT INTO audit (at, request_id, user_id, event, mfa_type) VALUES (?, ?, ?, ?, ?)'),
-      outbox: db.prepare('INSERT INTO outbox (user_id, channel, to_address, text, created_at) VALUES (?, ?, ?, ?, ?)'),
       readOutbox: db.prepare('SELECT user_id, channel, to_address, text, created_at FROM outbox WHERE (? IS NULL OR user_id = ?) ORDER BY id'),
       readAudit: db.prepare('SELECT at, request_id, user_id, event, mfa_type FROM audit WHERE user_id = ? ORDER BY id'),
-      allStates: db.prepare('SELECT user_id, state, version FROM mfa_state'),
     };
-    const applyOne = (userId, change) => {
-      if (change.state !== undefined) {
-        const at = now();
-        if (this.q.cas.run(change.state, at, userId, change.expectedVersion).changes !== 1) return false;
-      }
-      for (const a of change.audit ?? []) this.q.audit.run(a.at, a.requestId ?? null, userId, a.event, a.mfaType ?? null);
-      if (change.outbox) this.q.outbox.run(userId, change.outbox.channel, change.outbox.to, change.outbox.text, now());
-      return true;
-    };
-    // Every change queued in one turn of the event loop, in one transaction:
-    // one fsync for the group. Each change is still its own compare-and-set;
-    // one that loses its race writes nothing and reports false.
-    this.groupTx = db.transaction((group) => group.map(({ userId, change }) => applyOne(userId, change)));
+    // An in-memory database cannot be shared with a thread: it commits here.
+    if (this.path === ':memory:') {
+      const runGroup = groupTransaction(db);
+      this.runGroup = async (group) => runGroup(group);
+    } else {
+      this.startWriter();
+    }
     this.addUserTx = db.transaction((u) => {
       const at = now();
       this.q.addUser.run(u.id, u.username, u.email ?? null, u.phone ?? null, at);
@@ -104,24 +94,54 @@ export class SqliteStore {
    * version is still `expectedVersion`), audit rows, an outbox message.
    * False when another writer got there first; nothing is written then.
    */
-  commit(userId, change) {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ userId, change, resolve, reject });
-      if (this.queue.length === 1) setImmediate(() => this.flush());
+  startWriter() {
+    if (this.writer) return;
+    const writer = new Worker(new URL('./sqlite-writer.js', import.meta.url), { workerData: { path: this.path } });
+    const waiting = new Map();
+    let next = 0;
+    writer.on('message', ({ id, results, error }) => {
+      const { resolve, reject } = waiting.get(id);
+      waiting.delete(id);
+      if (error) reject(new Error(`SQLite commit failed: ${error}`));
+      else resolve(results);
+    });
+    writer.on('error', (error) => {
+      for (const { reject } of waiting.values()) reject(error);
+      waiting.clear();
+    });
+    this.writer = writer;
+    this.runGroup = (group) => new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      writer.postMessage({ id, group });
     });
   }
 
+  /**
+   * One atomic step: the new state if `state` is given (only when the stored
+   * version is still `expectedVersion`), audit rows, an outbox message.
+   * False when another writer got there first; nothing is written then.
+   */
+  commit(userId, change) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ userId, change, resolve, reject });
+      if (!this.inFlight) this.flush();
+    });
+  }
+
+  // Sends everything queued as one group; what arrives meanwhile waits for
+  // the next group.
   flush() {
     const group = this.queue;
     this.queue = [];
-    let results;
-    try {
-      results = this.groupTx.immediate(group);
-    } catch (error) {
-      for (const item of group) item.reject(error); // the whole group rolled back: nothing half-written
-      return;
-    }
-    group.forEach((item, i) => item.resolve(results[i]));
+    const changes = group.map(({ userId, change }) => ({ userId, change }));
+    this.inFlight = this.runGroup(changes).then(
+      (results) => group.forEach((item, i) => item.resolve(results[i])),
+      (error) => group.forEach((item) => item.reject(error)),
+    ).finally(() => {
+      this.inFlight = null;
+      if (this.queue.length) this.flush();
+    });
   }
 
   async readOutbox(userId = null) {
@@ -137,6 +157,9 @@ export class SqliteStore {
   }
 
   async close() {
+    while (this.inFlight) await this.inFlight;
+    if (this.writer) await this.writer.terminate();
+    this.writer = null;
     this.db.close();
   }
 }
