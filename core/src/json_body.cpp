@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "json_members.h"
 #include "simdjson.h"
 
 namespace identity_mfa {
@@ -218,17 +219,9 @@ bool BodyReader::Impl::consume(ondemand::value value, int depth) {
   ondemand::json_type type;
   if (value.type().get(type)) return false;
   switch (type) {
-    case ondemand::json_type::object: {
-      ondemand::object object;
-      if (value.get_object().get(object)) return false;
-      for (auto field : object) {
-        std::string_view key;
-        ondemand::value member;
-        if (field.unescaped_key(false).get(key) || field.value().get(member)) return false;
-        if (!consume(member, depth + 1)) return false;
-      }
-      return true;
-    }
+    case ondemand::json_type::object:
+      // Keys are unescaped too: an invalid escape in a key is invalid JSON.
+      return each_member(value, [&](std::string_view, ondemand::value member) { return consume(member, depth + 1); });
     case ondemand::json_type::array: {
       ondemand::array array;
       if (value.get_array().get(array)) return false;

@@ -1,5 +1,6 @@
 #include "identity_mfa/state.h"
 
+#include "json_members.h"
 #include "json_writer.h"
 #include "simdjson.h"
 
@@ -36,20 +37,6 @@ void write_pending(JsonWriter& w, MfaType type, const Pending& p) {
     w.key("codeExpiresAt").number(p.code_expires_at);
   }
   w.end_object();
-}
-
-// Calls `visit(key, value)` for each member; false stops with failure.
-template <class Visit>
-bool each_member(ondemand::value value, Visit&& visit) {
-  ondemand::object object;
-  if (value.get_object().get(object)) return false;
-  for (auto field : object) {
-    std::string_view key;
-    ondemand::value member;
-    if (field.unescaped_key(false).get(key) || field.value().get(member)) return false;
-    if (!visit(key, member)) return false;
-  }
-  return true;
 }
 
 bool read_value(ondemand::value v, int64_t* out) { return !v.get_int64().get(*out); }
