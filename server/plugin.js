@@ -61,10 +61,8 @@ export async function identityMfaRoutes(app, options) {
 
   // Steps 1-4, before the body is read.
   app.addHook('onRequest', async (request, reply) => {
-    let token;
     try {
-      token = bearerToken(request.headers.authorization);
-      request.auth = await verifier(token);
+      request.auth = await verifier(bearerToken(request.headers.authorization));
     } catch (error) {
       if (error instanceof AuthError) return sendError(reply, error.code);
       throw error;
@@ -98,16 +96,17 @@ export async function identityMfaRoutes(app, options) {
       const user = loaded?.user ?? null;
       const stored = loaded ?? { state: '', version: 0 };
       const opened = sealer.openState(userId, stored.state);
+      const now = clock();
       const decision = decide(operation, {
         body,
         state: opened.state,
-        now: clock(),
+        now,
         admin: request.auth.admin,
         user: user && { username: user.username, email: user.email ?? '', phone: user.phone ?? '' },
         settings,
       }, host);
 
-      const at = new Date(clock()).toISOString();
+      const at = new Date(now).toISOString();
       const audit = decision.audit.map((event) => ({ at, requestId: request.id, event, mfaType: decision.mfaType }));
       const change = { audit };
       if (decision.newState !== null) {
