@@ -5,15 +5,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the build and the test suites need.
+# What to set up for: `start` (the sidecar: the wasm build) or `test`
+# (everything: native, wasm, fuzz builds and the test tools).
+purpose="${1:-test}"
+
+# Debian packages, for running and for testing.
 packages=(
-  cmake make g++            # native build
-  libgtest-dev              # GoogleTest
-  libssl-dev                # OpenSSL HMAC for the native tests
-  clang libclang-rt-14-dev  # libFuzzer, ASan and UBSan
+  cmake make g++            # the builds
+  python3                   # node-gyp, to build better-sqlite3
   emscripten                # em++ and embind for the wasm build
-  chromium                  # the package in a real browser (tests/browser)
 )
+if [ "$purpose" = test ]; then
+  packages+=(
+    libgtest-dev              # GoogleTest
+    libssl-dev                # OpenSSL HMAC for the native tests
+    clang libclang-rt-14-dev  # libFuzzer, ASan and UBSan
+    chromium                  # the package in a real browser (tests/browser)
+  )
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -39,4 +48,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "$lock_hash" > "$stamp"
 fi
 
-bash scripts/build.sh all
+if [ "$purpose" = test ]; then
+  bash scripts/build.sh all
+else
+  bash scripts/build.sh wasm
+fi

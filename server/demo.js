@@ -2,11 +2,13 @@
 // a demo user, an HS256 token, and a curl line for each route.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mintToken } from './auth.js';
 import { loadConfig } from './config.js';
 import { openStore } from './store/index.js';
 
+const cliPath = relative(process.cwd(), fileURLToPath(new URL('./cli.js', import.meta.url)));
 const DEMO_USER = { username: 'ada@example.com', email: 'ada@example.com', phone: '+15550100' };
 
 /** Loads, or creates on first run, the demo secrets and user; returns the config to serve. */
@@ -70,7 +72,7 @@ curl -s -X POST ${json} -d '{"mfaType":"app","secret":"<secret>","recoveryCode":
 curl -s ${auth} ${url}
 
   Email instead of app: setup with {"mfaType":"email"}, then read the code with
-  IDENTITY_MFA_DB=${config.db.kind}:${config.db.path} npx identity-mfa outbox --user ${userId}
+  IDENTITY_MFA_DB=${config.db.kind}:${config.db.path} node ${cliPath} outbox --user ${userId}
   Also: ${base}/openapi.json  ${base}/metrics  ${base}/health/ready
 `);
 }
