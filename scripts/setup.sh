@@ -21,6 +21,7 @@ if [ "$purpose" = test ]; then
     libssl-dev                # OpenSSL HMAC for the native tests
     clang libclang-rt-14-dev  # libFuzzer, ASan and UBSan
     chromium                  # the package in a real browser (tests/browser)
+    postgresql                # a throwaway server for the PostgreSQL suite
   )
 fi
 missing=()

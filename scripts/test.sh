@@ -17,8 +17,10 @@ suite "native: GoogleTest over the shared vectors (OpenSSL HMAC)" \
   ctest --test-dir build/native --output-on-failure
 suite "wasm: node:test over the shared vectors, API, catalog, native/wasm parity" \
   node --test tests/js/
-suite "server: the sidecar over real HTTP and a real SQLite file" \
+suite "server on SQLite: the sidecar over real HTTP and a real SQLite file" \
   node --test tests/server/
+suite "server on PostgreSQL: the same suite against a throwaway PostgreSQL server" \
+  bash scripts/with-postgres.sh env IDENTITY_MFA_TEST_DB=postgres node --test tests/server/
 suite "browser: the package in headless Chromium, every enable vector as in Node" \
   node --test tests/browser/
 suite "types: the shipped .d.ts compile for a TypeScript consumer" \

@@ -6,9 +6,12 @@
 //   commit(userId, {state?, expectedVersion, audit[], outbox?}) → applied?
 //   readOutbox(userId?)   readAudit(userId)   close()
 // The routes use nothing else, so a PostgreSQL store slots in beside this one.
-import { SqliteStore } from './sqlite.js';
-
 export async function openStore(db) {
-  if (db.kind === 'sqlite') return new SqliteStore(db.path);
-  throw new Error(`the ${db.kind} store is not available yet: use sqlite:<path>`);
+  // Each backend's driver is loaded only when used: it is an optional peer dependency.
+  if (db.kind === 'sqlite') {
+    const { SqliteStore } = await import('./sqlite.js');
+    return new SqliteStore(db.path);
+  }
+  const { PostgresStore } = await import('./postgres.js');
+  return new PostgresStore(db.url);
 }

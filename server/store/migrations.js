@@ -40,5 +40,44 @@ export const migrations = [
       );
       CREATE INDEX outbox_user ON outbox(user_id, id);
     `,
+    postgres: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        email TEXT,
+        phone TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE mfa_state (
+        user_id TEXT PRIMARY KEY REFERENCES users(id),
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE audit (
+        id BIGSERIAL PRIMARY KEY,
+        at TEXT NOT NULL,
+        request_id TEXT,
+        user_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        mfa_type TEXT
+      );
+      CREATE INDEX audit_user ON audit(user_id, id);
+      CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit is append-only'; END $$;
+      CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
+        FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+      CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+      CREATE TABLE outbox (
+        id BIGSERIAL PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        to_address TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX outbox_user ON outbox(user_id, id);
+    `,
   },
 ];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { testEnv } from './support/server.js';
+import { testDatabase, testEnv } from './support/server.js';
 
 const cli = new URL('../../server/cli.js', import.meta.url).pathname;
 
@@ -26,10 +26,14 @@ test('--help for the tool and for each command', () => {
   assert.equal(run(['fly']).code, 2);
 });
 
-test('migrate, users add, token and outbox on a real SQLite file', (t) => {
+test('migrate, users add, token and outbox on a real database', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-cli-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const env = testEnv(dir);
+  const database = await testDatabase(dir);
+  t.after(async () => {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const env = testEnv(dir, { IDENTITY_MFA_DB: database.url });
   assert.match(run(['migrate'], env).out, /applied migrations: 1/);
   assert.match(run(['migrate'], env).out, /schema is up to date/);
   const id = randomUUID();

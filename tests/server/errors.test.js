@@ -67,7 +67,7 @@ test('every catalog code from a real request', async (t) => {
   assert.equal(again.headers.get('retry-after'), '30');
 
   // A stored state that fails to open: a store fault inside an MFA operation.
-  server.store.db.prepare("UPDATE mfa_state SET state = '{\"v\":1,\"factors\":{\"app\":{\"secret\":\"sealed:v1:k1:AAAA:BBBB\"}}}' WHERE user_id = ?").run(grace.id);
+  await server.raw.setState(grace.id, '{"v":1,"factors":{"app":{"secret":"sealed:v1:k1:AAAA:BBBB"}}}');
   check(await grace.status(), 'IDE-0045');
 
   // Something unexpected outside any MFA operation: the token backend fails.

@@ -46,7 +46,7 @@ test('email: the code goes to the outbox, `identity-mfa outbox` prints it, verif
   assert.equal(setup.status, 200);
   assert.equal(setup.json.secret, undefined);
   const printed = execFileSync(process.execPath, [cli, 'outbox', '--user', ada.id], {
-    encoding: 'utf8', env: { ...process.env, IDENTITY_MFA_DB: `sqlite:${server.dir}/test.db` },
+    encoding: 'utf8', env: { ...process.env, IDENTITY_MFA_DB: server.database.url },
   }).trim().split('\n').map((line) => JSON.parse(line));
   assert.equal(printed.length, 1);
   assert.equal(printed[0].userId, ada.id);

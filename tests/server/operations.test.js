@@ -12,7 +12,7 @@ import Fastify from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { identityMfaRoutes, createSealer, createSender, createVerifier, loadConfig, openStore, mintToken } from 'identity-mfa/server';
 import { totp } from '../vectors/src/reference.mjs';
-import { startServer, testEnv, userSession } from './support/server.js';
+import { startServer, testDatabase, testEnv, userSession } from './support/server.js';
 
 const cli = new URL('../../server/cli.js', import.meta.url).pathname;
 
@@ -41,7 +41,8 @@ test('health, readiness and metrics', async (t) => {
 
 test('the routes embed in another Fastify app with app.register()', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-embed-'));
-  const config = loadConfig(testEnv(dir));
+  const database = await testDatabase(dir);
+  const config = loadConfig(testEnv(dir, { IDENTITY_MFA_DB: database.url }));
   const store = await openStore(config.db);
   await store.migrate();
   const app = Fastify({ logger: false });
@@ -53,6 +54,7 @@ test('the routes embed in another Fastify app with app.register()', async (t) =>
   t.after(async () => {
     await app.close();
     await store.close();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   const id = '019c96a0-0c21-71f9-a487-66a1258278a1';
@@ -104,17 +106,16 @@ test('key rotation: secrets sealed under an old key still open; new writes use t
   const server = await startServer({ env: { IDENTITY_MFA_ENCRYPTION_KEYS: old } });
   const ada = await userSession(server);
   const { secret } = (await ada.setup('app')).json;
-  const row = () => server.store.db.prepare('SELECT state FROM mfa_state WHERE user_id = ?').get(ada.id).state;
-  assert.match(row(), /sealed:v1:old:/);
-  const dir = server.dir;
+  assert.match(await server.raw.state(ada.id), /sealed:v1:old:/);
+  const { dir, database } = server;
   await server.app.close();
 
-  const rotated = await startServer({ dir, env: { IDENTITY_MFA_ENCRYPTION_KEYS: `new:${randomBytes(32).toString('base64')},${old}`, IDENTITY_MFA_JWT_SECRET: server.config.jwtSecret, IDENTITY_MFA_RECOVERY_PEPPER: server.config.pepper.toString('base64') } });
+  const rotated = await startServer({ dir, database, env: { IDENTITY_MFA_ENCRYPTION_KEYS: `new:${randomBytes(32).toString('base64')},${old}`, IDENTITY_MFA_JWT_SECRET: server.config.jwtSecret, IDENTITY_MFA_RECOVERY_PEPPER: server.config.pepper.toString('base64') } });
   t.after(() => rotated.close());
   const token = await rotated.token(ada.id);
   const verify = await rotated.request('POST', `/v1/users/${ada.id}/mfa/verify`, { token, body: { mfaType: 'app', secret, passcode: totp(secret, rotated.clock()) } });
   assert.equal(verify.status, 200);
-  const state = rotated.store.db.prepare('SELECT state FROM mfa_state WHERE user_id = ?').get(ada.id).state;
+  const state = await rotated.raw.state(ada.id);
   assert.match(state, /sealed:v1:new:/);
   assert.ok(!state.includes('sealed:v1:old:'));
 });
@@ -150,8 +151,12 @@ function startCli(args, env) {
 
 test('SIGTERM: an in-flight request finishes, then the process exits 0', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-sigterm-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const env = testEnv(dir);
+  const database = await testDatabase(dir);
+  t.after(async () => {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const env = testEnv(dir, { IDENTITY_MFA_DB: database.url });
   const cliRun = startCli(['serve', '--port', '0'], env);
   const [, port] = await cliRun.waitFor(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/);
   // A slow upload: the request is in flight when SIGTERM arrives.

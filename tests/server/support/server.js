@@ -1,6 +1,8 @@
 // A real sidecar for tests: a real SQLite file in a temp folder, real HTTP on
 // an ephemeral loopback port, an injectable clock, and captured logs.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -23,6 +25,83 @@ export function manualClock(start = T0) {
   return clock;
 }
 
+// The server suite runs once per backend: IDENTITY_MFA_TEST_DB=sqlite (the
+// default) or postgres, with a throwaway server from scripts/with-postgres.sh.
+export const BACKEND = process.env.IDENTITY_MFA_TEST_DB ?? 'sqlite';
+
+/** A fresh database for one test: its IDENTITY_MFA_DB value, raw access, and drop(). */
+export async function testDatabase(dir) {
+  if (BACKEND === 'sqlite') {
+    const file = join(dir, 'test.db');
+    return { url: `sqlite:${file}`, raw: sqliteRaw(file), drop: async () => {} };
+  }
+  const admin = process.env.IDENTITY_MFA_TEST_PG;
+  if (!admin) throw new Error('IDENTITY_MFA_TEST_DB=postgres needs IDENTITY_MFA_TEST_PG (scripts/with-postgres.sh)');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(admin, `CREATE DATABASE ${name}`);
+  const url = admin.replace(/\/[^/]*$/, `/${name}`);
+  return { url, raw: postgresRaw(url), drop: () => adminQuery(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function adminQuery(url, sql) {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+// Raw access for tests that tamper with or inspect what is stored.
+function sqliteRaw(file) {
+  const open = () => new Database(file);
+  const run = (fn) => {
+    const db = open();
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    state: async (userId) => run((db) => db.prepare('SELECT state FROM mfa_state WHERE user_id = ?').get(userId).state),
+    setState: async (userId, text) => run((db) => db.prepare('UPDATE mfa_state SET state = ? WHERE user_id = ?').run(text, userId)),
+    exec: async (sql) => run((db) => db.prepare(sql).run()),
+    // Every byte at rest: the database file and its write-ahead log.
+    atRest: async () => ['', '-wal'].map((suffix) => {
+      try {
+        return readFileSync(file + suffix).toString('latin1');
+      } catch {
+        return '';
+      }
+    }).join(''),
+  };
+}
+
+function postgresRaw(url) {
+  const run = async (sql, params) => {
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      return await client.query(sql, params);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    state: async (userId) => (await run('SELECT state FROM mfa_state WHERE user_id = $1', [userId])).rows[0].state,
+    setState: async (userId, text) => run('UPDATE mfa_state SET state = $1 WHERE user_id = $2', [text, userId]),
+    exec: async (sql) => run(sql),
+    // Every row of every table, as text.
+    atRest: async () => {
+      const tables = ['users', 'mfa_state', 'audit', 'outbox'];
+      const dumps = await Promise.all(tables.map((t) => run(`SELECT row_to_json(t)::text AS row FROM ${t} t`)));
+      return dumps.flatMap((r) => r.rows.map((row) => row.row)).join('\n');
+    },
+  };
+}
+
 export function testEnv(dir, extra = {}) {
   return {
     IDENTITY_MFA_DB: `sqlite:${join(dir, 'test.db')}`,
@@ -37,9 +116,10 @@ export function testEnv(dir, extra = {}) {
  * Starts a sidecar. Returns { url, app, store, config, clock, logs(), dir,
  * token(sub, opts), addUser(user?), request(method, path, opts), restart(), close() }.
  */
-export async function startServer({ env = {}, clock = manualClock(), dir } = {}) {
+export async function startServer({ env = {}, clock = manualClock(), dir, database } = {}) {
   dir ??= mkdtempSync(join(tmpdir(), 'identity-mfa-server-'));
-  const config = loadConfig(testEnv(dir, env));
+  database ??= await testDatabase(dir);
+  const config = loadConfig(testEnv(dir, { IDENTITY_MFA_DB: database.url, ...env }));
   const lines = [];
   const stream = new Writable({
     write(chunk, encoding, done) {
@@ -86,6 +166,8 @@ export async function startServer({ env = {}, clock = manualClock(), dir } = {})
     config,
     clock,
     dir,
+    database,
+    raw: database.raw,
     get app() { return app; },
     get store() { return app.store; },
     get url() { return url; },
@@ -121,6 +203,7 @@ export async function startServer({ env = {}, clock = manualClock(), dir } = {})
     },
     async close() {
       await app.close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,125 @@
+// The store for many sidecars: PostgreSQL through a pg connection pool.
+//
+// Every change is one transaction: a compare-and-set on the state's version
+// (an UPDATE takes the row lock; a concurrent one re-checks the version after
+// it and finds it moved), then the audit rows and the outbox message. READ
+// COMMITTED is enough for that. Migrations take an advisory lock, so several
+// processes starting at once apply each version once. Every query has a
+// bounded time: an outage answers fast instead of hanging.
+import pg from 'pg';
+import { migrations } from './migrations.js';
+
+const MIGRATION_LOCK = 723100431; // any constant, the same in every process
+const now = () => new Date().toISOString();
+
+export class PostgresStore {
+  constructor(url, { poolSize = 10 } = {}) {
+    this.kind = 'postgres';
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize,
+      connectionTimeoutMillis: 3000,
+      query_timeout: 5000,
+      statement_timeout: 5000,
+      idleTimeoutMillis: 30000,
+    });
+    // A backend that dies (a restart, a network cut) must not crash the process.
+    this.pool.on('error', () => {});
+  }
+
+  async transaction(fn) {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query(result === false ? 'ROLLBACK' : 'COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate() {
+    return this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      const { rows } = await client.query('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((r) => r.version));
+      const pending = migrations.filter((m) => !applied.has(m.version));
+      for (const m of pending) {
+        await client.query(m.postgres);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, now()]);
+      }
+      return pending.map((m) => m.version);
+    });
+  }
+
+  async ping() {
+    await this.pool.query('SELECT 1');
+  }
+
+  async addUser(u) {
+    await this.transaction(async (client) => {
+      const at = now();
+      await client.query('INSERT INTO users (id, username, email, phone, created_at) VALUES ($1, $2, $3, $4, $5)',
+        [u.id, u.username, u.email ?? null, u.phone ?? null, at]);
+      await client.query("INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES ($1, '', 0, $2)", [u.id, at]);
+    });
+  }
+
+  async getUser(id) {
+    const { rows } = await this.pool.query('SELECT id, username, email, phone FROM users WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  async loadUserState(userId) {
+    const { rows } = await this.pool.query(
+      'SELECT u.id, u.username, u.email, u.phone, s.state, s.version FROM users u JOIN mfa_state s ON s.user_id = u.id WHERE u.id = $1',
+      [userId]);
+    const row = rows[0];
+    if (!row) return null;
+    return { user: { id: row.id, username: row.username, email: row.email, phone: row.phone }, state: row.state, version: row.version };
+  }
+
+  async loadState(userId) {
+    const { rows } = await this.pool.query('SELECT state, version FROM mfa_state WHERE user_id = $1', [userId]);
+    return rows[0] ?? { state: '', version: 0 };
+  }
+
+  async commit(userId, change) {
+    return this.transaction(async (client) => {
+      if (change.state !== undefined) {
+        const r = await client.query('UPDATE mfa_state SET state = $1, version = version + 1, updated_at = $2 WHERE user_id = $3 AND version = $4',
+          [change.state, now(), userId, change.expectedVersion]);
+        if (r.rowCount !== 1) return false;
+      }
+      for (const a of change.audit ?? []) {
+        await client.query('INSERT INTO audit (at, request_id, user_id, event, mfa_type) VALUES ($1, $2, $3, $4, $5)',
+          [a.at, a.requestId ?? null, userId, a.event, a.mfaType ?? null]);
+      }
+      if (change.outbox) {
+        await client.query('INSERT INTO outbox (user_id, channel, to_address, text, created_at) VALUES ($1, $2, $3, $4, $5)',
+          [userId, change.outbox.channel, change.outbox.to, change.outbox.text, now()]);
+      }
+      return true;
+    });
+  }
+
+  async readOutbox(userId = null) {
+    const { rows } = await this.pool.query(
+      'SELECT user_id, channel, to_address, text, created_at FROM outbox WHERE ($1::text IS NULL OR user_id = $1) ORDER BY id', [userId]);
+    return rows.map((r) => ({ userId: r.user_id, channel: r.channel, to: r.to_address, text: r.text, createdAt: r.created_at }));
+  }
+
+  async readAudit(userId) {
+    const { rows } = await this.pool.query('SELECT at, request_id, user_id, event, mfa_type FROM audit WHERE user_id = $1 ORDER BY id', [userId]);
+    return rows.map((r) => ({ at: r.at, requestId: r.request_id, userId: r.user_id, event: r.event, mfaType: r.mfa_type }));
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}
