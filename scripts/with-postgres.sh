@@ -21,11 +21,13 @@ trap stop EXIT
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 run_as "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; exit 1; }
-run_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null ||
+options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+run_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$options" start >/dev/null ||
   { cat "$dir/server.log" >&2; exit 1; }
 
 export IDENTITY_MFA_TEST_PG="postgres://postgres@127.0.0.1:$port/postgres"
 export IDENTITY_MFA_TEST_PG_CTL="$bin/pg_ctl"
 export IDENTITY_MFA_TEST_PG_DATA="$dir/data"
+export IDENTITY_MFA_TEST_PG_OPTIONS="$options"
+export IDENTITY_MFA_TEST_PG_LOG="$dir/server.log"
 "$@"

@@ -12,10 +12,12 @@ import { openStore } from './store/index.js';
 import { demoPage } from './demo-page.js';
 
 // Never logged, wherever they appear (CONTRACT §5 "Logs and audit").
+// (Request URLs stay readable: they hold only the user id.)
 export const REDACT = [
-  'req.headers.authorization',
-  '*.authorization', '*.secret', '*.passcode', '*.recoveryCode', '*.recoveryCodes', '*.url', '*.text', '*.token',
-  'body.secret', 'body.passcode', 'body.recoveryCode', 'body.recoveryCodes', 'body.url',
+  'req.headers.authorization', 'req.headers.cookie',
+  '*.authorization', '*.secret', '*.passcode', '*.recoveryCode', '*.recoveryCodes', '*.text', '*.token',
+  'body.secret', 'body.passcode', 'body.recoveryCode', 'body.recoveryCodes', 'body.url', '*.body.url',
+  'outbound', '*.outbound',
 ];
 
 /**

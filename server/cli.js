@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // identity-mfa: serve | users add | token | outbox | migrate  (CONTRACT §7)
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireProductionSettings, SETTINGS } from './config.js';
 import { mintToken } from './auth.js';
@@ -11,13 +12,15 @@ const SERVE_FLAGS = Object.fromEntries(Object.values(SETTINGS).map(([, flag]) =>
 
 const COMMANDS = {
   serve: {
-    usage: 'identity-mfa serve [--demo] [--host H] [--port P] [--db URL] [--<setting> VALUE ...]',
+    usage: 'identity-mfa serve [--demo] [--workers N] [--host H] [--port P] [--db URL] [--<setting> VALUE ...]',
     help: `Starts the sidecar. Every IDENTITY_MFA_* variable has a flag of the same name:
 ${Object.values(SETTINGS).map(([variable, flag]) => `  --${flag.padEnd(17)} ${variable}`).join('\n')}
 Without --demo, it refuses to start unless encryption keys, the recovery pepper and a token
 setting (JWKS or HS256 secret) are configured. --demo generates them into the data folder,
-adds a demo user and prints a token and curl lines (this is what \`npm start\` runs).`,
-    options: { ...SERVE_FLAGS, demo: { type: 'boolean' } },
+adds a demo user and prints a token and curl lines (this is what \`npm start\` runs).
+--workers N runs N processes sharing the port (node:cluster); each is a full sidecar, so
+use it with PostgreSQL, or SQLite on one machine. A worker that dies is replaced.`,
+    options: { ...SERVE_FLAGS, demo: { type: 'boolean' }, workers: { type: 'string' } },
     run: serve,
   },
   'users add': {
@@ -99,6 +102,8 @@ async function migrate(values) {
 }
 
 async function serve(values) {
+  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
   let config = loadConfig(process.env, values);
   let demo = null;
   if (values.demo) {
@@ -107,15 +112,44 @@ async function serve(values) {
   } else {
     requireProductionSettings(config);
   }
+  if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers, config, demo);
+
   const app = await buildApp({ config, demo: Boolean(demo) });
   await app.listen({ host: config.host, port: config.port });
-  if (demo) await printDemo(demo, app.server.address());
+  if (demo && cluster.isPrimary) await printDemo(demo, app.server.address());
+  if (cluster.isWorker) process.send({ listening: app.server.address() });
   // Graceful shutdown: stop accepting, let in-flight requests finish, close the store.
   for (const signal of ['SIGTERM', 'SIGINT']) {
     process.once(signal, async () => {
       app.log.info(`${signal}: closing`);
       await app.close();
       process.exit(0);
+    });
+  }
+}
+
+// The primary of `serve --workers N`: forks the workers (which share the
+// port), replaces one that dies, and passes SIGTERM on for a graceful stop.
+function superviseWorkers(count, config, demo) {
+  let stopping = false;
+  let printed = false;
+  const fork = () => cluster.fork().on('message', async (message) => {
+    if (message.listening && demo && !printed) {
+      printed = true;
+      await printDemo(demo, message.listening);
+    }
+  });
+  for (let i = 0; i < count; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`identity-mfa: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    fork();
+  });
+  for (const signal of ['SIGTERM', 'SIGINT']) {
+    process.once(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers)) worker.process.kill('SIGTERM');
+      cluster.disconnect(() => process.exit(0));
     });
   }
 }
