@@ -21,6 +21,8 @@ suite "server on SQLite: the sidecar over real HTTP and a real SQLite file" \
   node --test tests/server/
 suite "server on PostgreSQL: the same suite against a throwaway PostgreSQL server" \
   bash scripts/with-postgres.sh env IDENTITY_MFA_TEST_DB=postgres node --test tests/server/
+suite "scale-out and faults: two sidecar processes on one PostgreSQL, kill -9, PostgreSQL stopped" \
+  bash scripts/with-postgres.sh env IDENTITY_MFA_TEST_DB=postgres node --test tests/cluster/
 suite "browser: the package in headless Chromium, every enable vector as in Node" \
   node --test tests/browser/
 suite "types: the shipped .d.ts compile for a TypeScript consumer" \

@@ -96,3 +96,22 @@ test('no response carries a stack trace', async (t) => {
     assert.ok(!/at .*\.js:\d+|Error:/.test(response.text), response.text);
   }
 });
+
+test('a store error inside a commit answers a clean 500 and leaves no partial state', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const { secret, recoveryCodes } = (await ada.setup('app')).json;
+  await ada.verify({ mfaType: 'app', secret, passcode: totp(secret, server.clock()) });
+  const before = await server.raw.state(ada.id);
+
+  await server.raw.failAudit('enable.ok');
+  const failed = await ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] });
+  expectError(failed, 'IDE-0045');
+  assert.equal(await server.raw.state(ada.id), before, 'the state is as it was');
+  assert.deepStrictEqual((await ada.status()).json.methods, []);
+
+  await server.raw.clearFault();
+  assert.equal((await ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] })).status, 200);
+  assert.deepStrictEqual((await ada.status()).json.recoveryCodesRemaining, 9);
+});

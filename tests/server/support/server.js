@@ -68,6 +68,10 @@ function sqliteRaw(file) {
     state: async (userId) => run((db) => db.prepare('SELECT state FROM mfa_state WHERE user_id = ?').get(userId).state),
     setState: async (userId, text) => run((db) => db.prepare('UPDATE mfa_state SET state = ? WHERE user_id = ?').run(text, userId)),
     exec: async (sql) => run((db) => db.prepare(sql).run()),
+    // A store fault: writing the audit event `event` fails, inside the commit.
+    failAudit: async (event) => run((db) => db.exec(
+      `CREATE TRIGGER injected_fault BEFORE INSERT ON audit WHEN NEW.event = '${event}' BEGIN SELECT RAISE(ABORT, 'injected store fault'); END`)),
+    clearFault: async () => run((db) => db.exec('DROP TRIGGER injected_fault')),
     // Every byte at rest: the database file and its write-ahead log.
     atRest: async () => ['', '-wal'].map((suffix) => {
       try {
@@ -93,6 +97,11 @@ function postgresRaw(url) {
     state: async (userId) => (await run('SELECT state FROM mfa_state WHERE user_id = $1', [userId])).rows[0].state,
     setState: async (userId, text) => run('UPDATE mfa_state SET state = $1 WHERE user_id = $2', [text, userId]),
     exec: async (sql) => run(sql),
+    failAudit: async (event) => {
+      await run("CREATE FUNCTION injected_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected store fault'; END $$");
+      await run(`CREATE TRIGGER injected_fault BEFORE INSERT ON audit FOR EACH ROW WHEN (NEW.event = '${event}') EXECUTE FUNCTION injected_fault()`);
+    },
+    clearFault: async () => run('DROP TRIGGER injected_fault ON audit; DROP FUNCTION injected_fault()'),
     // Every row of every table, as text.
     atRest: async () => {
       const tables = ['users', 'mfa_state', 'audit', 'outbox'];

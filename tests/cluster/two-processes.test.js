@@ -1,0 +1,74 @@
+// Two sidecar processes on one PostgreSQL: the promises hold across them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { totp } from '../vectors/src/reference.mjs';
+import { call, cluster } from './support.js';
+
+async function enrolledUpToVerify(c, a) {
+  const id = randomUUID();
+  await c.store.addUser({ id, username: `${id}@example.com`, email: `${id}@example.com` });
+  const token = await c.token(id);
+  const setup = (await call(a.url, 'POST', `/v1/users/${id}/mfa/setup`, { token, body: { mfaType: 'app' } })).json;
+  return { id, token, ...setup };
+}
+
+test('100 concurrent enables over two processes: exactly one 200, the code consumed once', async (t) => {
+  const c = await cluster(t);
+  const [a, b] = await Promise.all([c.start(), c.start()]);
+  const u = await enrolledUpToVerify(c, a);
+  const path = `/v1/users/${u.id}/mfa`;
+  assert.equal((await call(b.url, 'POST', `${path}/verify`, { token: u.token, body: { mfaType: 'app', secret: u.secret, passcode: totp(u.secret, Date.now()) } })).status, 200);
+  const body = { mfaType: 'app', secret: u.secret, recoveryCode: u.recoveryCodes[0] };
+  const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => call(i % 2 ? a.url : b.url, 'POST', `${path}/enable`, { token: u.token, body })));
+  const statuses = responses.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));
+  assert.ok(responses.every((r) => r.status === 200 || r.json.code === 'IDE-0040'));
+  assert.equal((await call(a.url, 'GET', path, { token: u.token })).json.recoveryCodesRemaining, 9);
+  const reuse = await call(b.url, 'POST', `${path}/disable`, { token: u.token, body: { mfaType: 'app', recoveryCode: u.recoveryCodes[0] } });
+  assert.equal(reuse.json.code, 'IDE-0901');
+  const enables = (await c.store.readAudit(u.id)).filter((e) => e.event === 'enable.ok');
+  assert.equal(enables.length, 1);
+});
+
+test('one TOTP code sent to verify on both processes at once is accepted at most once', async (t) => {
+  const c = await cluster(t);
+  const [a, b] = await Promise.all([c.start(), c.start()]);
+  const u = await enrolledUpToVerify(c, a);
+  const body = { mfaType: 'app', secret: u.secret, passcode: totp(u.secret, Date.now()) };
+  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => call(i % 2 ? a.url : b.url, 'POST', `/v1/users/${u.id}/mfa/verify`, { token: u.token, body })));
+  const accepted = responses.filter((r) => r.status === 200).length;
+  assert.equal(accepted, 1, responses.map((r) => r.status).join(','));
+  // Replays are failed attempts: after five of them the user is locked.
+  assert.ok(responses.every((r) => r.status === 200 || ['IDE-0902', 'IDE-0905'].includes(r.json.code)));
+});
+
+test('the lockout counter holds across processes', async (t) => {
+  const c = await cluster(t);
+  const [a, b] = await Promise.all([c.start(), c.start()]);
+  const u = await enrolledUpToVerify(c, a);
+  const wrong = totp(u.secret, Date.now(), { offset: 9 });
+  const path = `/v1/users/${u.id}/mfa/verify`;
+  const codes = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await call(i % 2 ? a.url : b.url, 'POST', path, { token: u.token, body: { mfaType: 'app', secret: u.secret, passcode: wrong } });
+    codes.push(r.json.code);
+  }
+  assert.deepStrictEqual(codes, ['IDE-0902', 'IDE-0902', 'IDE-0902', 'IDE-0902', 'IDE-0905']);
+  const right = await call(a.url, 'POST', path, { token: u.token, body: { mfaType: 'app', secret: u.secret, passcode: totp(u.secret, Date.now()) } });
+  assert.equal(right.status, 429);
+  assert.ok(Number(right.headers.get('retry-after')) > 890);
+});
+
+test('serve --workers 2: both workers answer on one port', async (t) => {
+  const c = await cluster(t);
+  const s = await c.start(['--workers', '2']);
+  const id = randomUUID();
+  await c.store.addUser({ id, username: 'ada' });
+  const token = await c.token(id);
+  const responses = await Promise.all(Array.from({ length: 40 }, () => call(s.url, 'GET', `/v1/users/${id}/mfa`, { token })));
+  assert.ok(responses.every((r) => r.status === 200));
+  await new Promise((r) => setTimeout(r, 300)); // let the second worker's line arrive
+  const pids = new Set([...s.output().matchAll(/"pid":(\d+)[^\n]*Server listening/g)].map((m) => m[1]));
+  assert.equal(pids.size, 2, 'two workers listening');
+});
