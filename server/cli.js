@@ -4,6 +4,7 @@ import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireProductionSettings, SETTINGS } from './config.js';
 import { mintToken } from './auth.js';
+import { createSealer } from './secrets.js';
 import { openStore } from './store/index.js';
 import { buildApp } from './app.js';
 import { prepareDemo, printDemo } from './demo.js';
@@ -40,6 +41,15 @@ use it with PostgreSQL, or SQLite on one machine. A worker that dies is replaced
     help: 'Prints the messages the outbox sender holds, oldest first, one JSON object per line.',
     options: { user: { type: 'string' }, db: { type: 'string' } },
     run: outbox,
+  },
+  rekey: {
+    usage: 'identity-mfa rekey',
+    help: `Re-seals every stored TOTP secret under the first key of IDENTITY_MFA_ENCRYPTION_KEYS.
+Rotate a key in three steps: put the new key first (keep the old one listed) and restart the
+sidecars; run rekey; then drop the old key. Safe while sidecars serve: each state is rewritten
+with a compare-and-set, and one that changed meanwhile is read again.`,
+    options: { db: { type: 'string' }, 'encryption-keys': { type: 'string' } },
+    run: rekey,
   },
   migrate: {
     usage: 'identity-mfa migrate',
@@ -94,6 +104,34 @@ async function outbox(values) {
   await withStore(values, async (store) => {
     for (const message of await store.readOutbox(values.user?.toLowerCase() ?? null)) console.log(JSON.stringify(message));
   });
+}
+
+async function rekey(values) {
+  const config = loadConfig(process.env, values);
+  if (!config.encryptionKeys.length) throw new UsageError('IDENTITY_MFA_ENCRYPTION_KEYS is not set');
+  const sealer = createSealer(config.encryptionKeys);
+  const counts = await withStore(values, async (store) => {
+    let resealed = 0;
+    let current = 0;
+    for (const userId of await store.userIds()) {
+      for (;;) {
+        const { state, version } = await store.loadState(userId);
+        const kids = sealer.keyIds(state);
+        if ([...kids].every((kid) => kid === sealer.currentKid)) {
+          current++;
+          break;
+        }
+        const opened = sealer.openState(userId, state);
+        const change = { state: sealer.sealState(userId, opened.state), expectedVersion: version, audit: [] };
+        if (await store.commit(userId, change)) {
+          resealed++;
+          break;
+        }
+      }
+    }
+    return { resealed, current };
+  });
+  console.log(`states re-sealed under key ${sealer.currentKid}: ${counts.resealed}; already under it: ${counts.current}`);
 }
 
 async function migrate(values) {

@@ -4,7 +4,7 @@
 //   loadState(userId) → {state, version}
 //   loadUserState(userId) → {user, state, version} | null   (one read per request)
 //   commit(userId, {state?, expectedVersion, audit[], outbox?}) → applied?
-//   readOutbox(userId?)   readAudit(userId)   close()
+//   readOutbox(userId?)   readAudit(userId)   userIds()   close()
 // The routes use nothing else, so a PostgreSQL store slots in beside this one.
 export async function openStore(db) {
   // Each backend's driver is loaded only when used: it is an optional peer dependency.

@@ -108,6 +108,10 @@ export class PostgresStore {
     });
   }
 
+  async userIds() {
+    return (await this.pool.query('SELECT id FROM users ORDER BY id')).rows.map((r) => r.id);
+  }
+
   async readOutbox(userId = null) {
     const { rows } = await this.pool.query(
       'SELECT user_id, channel, to_address, text, created_at FROM outbox WHERE ($1::text IS NULL OR user_id = $1) ORDER BY id', [userId]);

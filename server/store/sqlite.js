@@ -50,6 +50,7 @@ export class SqliteStore {
       state: db.prepare('SELECT state, version FROM mfa_state WHERE user_id = ?'),
       readOutbox: db.prepare('SELECT user_id, channel, to_address, text, created_at FROM outbox WHERE (? IS NULL OR user_id = ?) ORDER BY id'),
       readAudit: db.prepare('SELECT at, request_id, user_id, event, mfa_type FROM audit WHERE user_id = ? ORDER BY id'),
+      userIds: db.prepare('SELECT id FROM users ORDER BY id').pluck(),
     };
     // An in-memory database cannot be shared with a thread: it commits here.
     if (this.path === ':memory:') {
@@ -142,6 +143,10 @@ export class SqliteStore {
       this.inFlight = null;
       if (this.queue.length) this.flush();
     });
+  }
+
+  async userIds() {
+    return this.q.userIds.all();
   }
 
   async readOutbox(userId = null) {

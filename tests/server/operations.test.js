@@ -2,7 +2,7 @@
 // key rotation, a JWKS served over HTTP, graceful shutdown, demo mode.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,6 +118,18 @@ test('key rotation: secrets sealed under an old key still open; new writes use t
   const state = await rotated.raw.state(ada.id);
   assert.match(state, /sealed:v1:new:/);
   assert.ok(!state.includes('sealed:v1:old:'));
+
+  // `identity-mfa rekey` moves the states nobody touched.
+  const grace = await userSession(rotated, { username: 'grace' });
+  const oldOnly = await startServer({ dir: mkdtempSync(join(tmpdir(), 'identity-mfa-old-')), database: rotated.database, env: { IDENTITY_MFA_ENCRYPTION_KEYS: old, IDENTITY_MFA_JWT_SECRET: rotated.config.jwtSecret, IDENTITY_MFA_RECOVERY_PEPPER: rotated.config.pepper.toString('base64') } });
+  await oldOnly.request('POST', `/v1/users/${grace.id}/mfa/setup`, { token: await oldOnly.token(grace.id), body: { mfaType: 'app' } });
+  await oldOnly.app.close();
+  assert.match(await rotated.raw.state(grace.id), /sealed:v1:old:/);
+  const out = spawnSync(process.execPath, [cli, 'rekey'], { encoding: 'utf8', env: { PATH: process.env.PATH, IDENTITY_MFA_DB: rotated.database.url, IDENTITY_MFA_ENCRYPTION_KEYS: rotated.config.encryptionKeys.map((k) => `${k.kid}:${k.key.toString('base64')}`).join(',') } });
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stdout, /states re-sealed under key new: 1; already under it: 1/);
+  assert.match(await rotated.raw.state(grace.id), /sealed:v1:new:/);
+  assert.equal((await rotated.request('GET', `/v1/users/${grace.id}/mfa`, { token: await rotated.token(grace.id) })).status, 200);
 });
 
 test('a JWKS served over HTTP verifies tokens', async (t) => {
