@@ -38,7 +38,7 @@ if (mode === 'ceiling') {
   }
   await app.listen({ host: '127.0.0.1', port: 0 });
   app.server.keepAliveTimeout = 60000;
-  console.log(JSON.stringify({ port: app.server.address().port, users, jwtSecret: config.jwtSecret }));
+  console.log(JSON.stringify({ port: app.server.address().port, users, store: app.store.kind }));
 }
 
 // Exit cleanly when the bench is done (lets --cpu-prof write its profile).

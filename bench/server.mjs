@@ -98,13 +98,12 @@ report('ceiling', ceiling);
 // The sidecar workloads, on `processes` sidecars sharing one database.
 async function sidecarRows(processes) {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-bench-'));
-  const seeded = values.db === 'postgres' ? 12000 : 20000;
+  const seeded = 20000;
   const env = { IDENTITY_MFA_JWT_SECRET: randomBytes(32).toString('base64url'), IDENTITY_MFA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     IDENTITY_MFA_RECOVERY_PEPPER: randomBytes(32).toString('base64') };
   let database = null;
   if (values.db === 'postgres') {
-    process.env.IDENTITY_MFA_TEST_DB = 'postgres';
-    database = await testDatabase(dir);
+    database = await testDatabase(dir, 'postgres');
     env.IDENTITY_MFA_DB = database.url;
   } else {
     env.IDENTITY_MFA_DB = `sqlite:${join(dir, 'bench.db')}`;
@@ -112,6 +111,7 @@ async function sidecarRows(processes) {
   const first = await startChild(['sidecar', dir, String(seeded)], env);
   const others = await Promise.all(Array.from({ length: processes - 1 }, () => startChild(['sidecar', dir, '0'], env)));
   const ports = [first, ...others].map((c) => c.info.port);
+  if (first.info.store !== values.db) throw new Error(`the sidecar runs on ${first.info.store}, not ${values.db}`);
   const label = (name) => (processes > 1 ? `${name} (${processes} proc)` : name);
   try {
     const { users } = first.info;

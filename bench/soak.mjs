@@ -19,15 +19,15 @@ if (!process.env.IDENTITY_MFA_TEST_PG) {
   const r = spawnSync('bash', [script, process.execPath, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, IDENTITY_MFA_TEST_DB: 'postgres' } });
   process.exit(r.status ?? 1);
 }
-process.env.IDENTITY_MFA_TEST_DB = 'postgres';
 
 const minutes = Number(values.minutes);
 const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-soak-'));
-const database = await testDatabase(dir);
+const database = await testDatabase(dir, 'postgres');
 const env = { ...testEnv(dir, { IDENTITY_MFA_DB: database.url }) };
 const config = loadConfig(env);
 const store = await openStore(config.db);
 await store.migrate();
+if (store.kind !== 'postgres') throw new Error(`the soak runs on ${store.kind}, not postgres`);
 
 const cli = new URL('../server/cli.js', import.meta.url).pathname;
 function startSidecar() {

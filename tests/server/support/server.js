@@ -30,8 +30,8 @@ export function manualClock(start = T0) {
 export const BACKEND = process.env.IDENTITY_MFA_TEST_DB ?? 'sqlite';
 
 /** A fresh database for one test: its IDENTITY_MFA_DB value, raw access, and drop(). */
-export async function testDatabase(dir) {
-  if (BACKEND === 'sqlite') {
+export async function testDatabase(dir, backend = BACKEND) {
+  if (backend === 'sqlite') {
     const file = join(dir, 'test.db');
     return { url: `sqlite:${file}`, raw: sqliteRaw(file), drop: async () => {} };
   }
