@@ -123,7 +123,8 @@ test('key rotation: secrets sealed under an old key still open; new writes use t
   const grace = await userSession(rotated, { username: 'grace' });
   const oldOnly = await startServer({ dir: mkdtempSync(join(tmpdir(), 'identity-mfa-old-')), database: rotated.database, env: { IDENTITY_MFA_ENCRYPTION_KEYS: old, IDENTITY_MFA_JWT_SECRET: rotated.config.jwtSecret, IDENTITY_MFA_RECOVERY_PEPPER: rotated.config.pepper.toString('base64') } });
   await oldOnly.request('POST', `/v1/users/${grace.id}/mfa/setup`, { token: await oldOnly.token(grace.id), body: { mfaType: 'app' } });
-  await oldOnly.app.close();
+  await oldOnly.app.close(); // its database is rotated's: only its folder goes
+  rmSync(oldOnly.dir, { recursive: true, force: true });
   assert.match(await rotated.raw.state(grace.id), /sealed:v1:old:/);
   const out = spawnSync(process.execPath, [cli, 'rekey'], { encoding: 'utf8', env: { PATH: process.env.PATH, IDENTITY_MFA_DB: rotated.database.url, IDENTITY_MFA_ENCRYPTION_KEYS: rotated.config.encryptionKeys.map((k) => `${k.kid}:${k.key.toString('base64')}`).join(',') } });
   assert.equal(out.status, 0, out.stderr);
