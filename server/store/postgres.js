@@ -1,9 +1,9 @@
 // The store for many sidecars: PostgreSQL through a pg connection pool.
 //
-// Every change is one transaction: a compare-and-set on the state's version
-// (an UPDATE takes the row lock; a concurrent one re-checks the version after
-// it and finds it moved), then the audit rows and the outbox message. READ
-// COMMITTED is enough for that. Migrations take an advisory lock, so several
+// Every change is one statement, so one transaction: a compare-and-set on the
+// state's version (an UPDATE takes the row lock; a concurrent one re-checks the
+// version after it and finds it moved), with the audit rows and the outbox
+// message written only if it hit. READ COMMITTED is enough for that. Migrations take an advisory lock, so several
 // processes starting at once apply each version once. Every query has a
 // bounded time: an outage answers fast instead of hanging.
 import pg from 'pg';
@@ -89,23 +89,30 @@ export class PostgresStore {
     return rows[0] ?? { state: '', version: 0 };
   }
 
+  // One statement, so one round trip and its own transaction: the
+  // compare-and-set, and the audit rows and outbox message only if it hit.
   async commit(userId, change) {
-    return this.transaction(async (client) => {
-      if (change.state !== undefined) {
-        const r = await client.query('UPDATE mfa_state SET state = $1, version = version + 1, updated_at = $2 WHERE user_id = $3 AND version = $4',
-          [change.state, now(), userId, change.expectedVersion]);
-        if (r.rowCount !== 1) return false;
-      }
-      for (const a of change.audit ?? []) {
-        await client.query('INSERT INTO audit (at, request_id, user_id, event, mfa_type) VALUES ($1, $2, $3, $4, $5)',
-          [a.at, a.requestId ?? null, userId, a.event, a.mfaType ?? null]);
-      }
-      if (change.outbox) {
-        await client.query('INSERT INTO outbox (user_id, channel, to_address, text, created_at) VALUES ($1, $2, $3, $4, $5)',
-          [userId, change.outbox.channel, change.outbox.to, change.outbox.text, now()]);
-      }
-      return true;
-    });
+    const audit = JSON.stringify((change.audit ?? []).map((a) => ({ at: a.at, request_id: a.requestId ?? null, event: a.event, mfa_type: a.mfaType ?? null })));
+    const outbox = JSON.stringify(change.outbox ? [{ channel: change.outbox.channel, to_address: change.outbox.to, text: change.outbox.text }] : []);
+    const target = change.state === undefined
+      ? 'SELECT $1::text AS user_id'
+      : 'UPDATE mfa_state SET state = $4, version = version + 1, updated_at = $5 WHERE user_id = $1 AND version = $6 RETURNING user_id';
+    const params = [userId, audit, outbox];
+    if (change.state !== undefined) params.push(change.state, now(), change.expectedVersion);
+    const { rows } = await this.pool.query(`
+      WITH hit AS (${target}),
+      audit_rows AS (
+        INSERT INTO audit (at, request_id, user_id, event, mfa_type)
+        SELECT a.at, a.request_id, hit.user_id, a.event, a.mfa_type
+        FROM hit, jsonb_to_recordset($2::jsonb) AS a(at text, request_id text, event text, mfa_type text)
+      ),
+      outbox_rows AS (
+        INSERT INTO outbox (user_id, channel, to_address, text, created_at)
+        SELECT hit.user_id, o.channel, o.to_address, o.text, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        FROM hit, jsonb_to_recordset($3::jsonb) AS o(channel text, to_address text, text text)
+      )
+      SELECT count(*)::int AS hits FROM hit`, params);
+    return rows[0].hits === 1;
   }
 
   async userIds() {
