@@ -90,11 +90,8 @@ export class SqliteStore {
     return this.q.state.get(userId) ?? { state: '', version: 0 };
   }
 
-  /**
-   * One atomic step: the new state if `state` is given (only when the stored
-   * version is still `expectedVersion`), audit rows, an outbox message.
-   * False when another writer got there first; nothing is written then.
-   */
+  // The writer thread, and runGroup(group) → promise of results through it.
+  // A writer that dies fails what it held; the next group starts a new one.
   startWriter() {
     if (this.writer) return;
     const writer = new Worker(new URL('./sqlite-writer.js', import.meta.url), { workerData: { path: this.path } });
@@ -106,12 +103,19 @@ export class SqliteStore {
       if (error) reject(new Error(`SQLite commit failed: ${error}`));
       else resolve(results);
     });
-    writer.on('error', (error) => {
+    const lost = (error) => {
+      if (this.writer === writer) this.writer = null;
       for (const { reject } of waiting.values()) reject(error);
       waiting.clear();
-    });
+    };
+    writer.on('error', lost);
+    writer.on('exit', () => lost(new Error('the SQLite writer thread exited')));
     this.writer = writer;
-    this.runGroup = (group) => new Promise((resolve, reject) => {
+    this.runGroup = (group) => {
+      if (!this.writer) this.startWriter();
+      return this.sendGroup(group);
+    };
+    this.sendGroup = (group) => new Promise((resolve, reject) => {
       const id = next++;
       waiting.set(id, { resolve, reject });
       writer.postMessage({ id, group });
@@ -163,8 +167,9 @@ export class SqliteStore {
 
   async close() {
     while (this.inFlight) await this.inFlight;
-    if (this.writer) await this.writer.terminate();
+    const writer = this.writer;
     this.writer = null;
+    if (writer) await writer.terminate();
     this.db.close();
   }
 }

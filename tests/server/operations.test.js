@@ -12,7 +12,7 @@ import Fastify from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { identityMfaRoutes, createSealer, createSender, createVerifier, loadConfig, openStore, mintToken } from 'identity-mfa/server';
 import { totp } from '../vectors/src/reference.mjs';
-import { startServer, testDatabase, testEnv, userSession } from './support/server.js';
+import { BACKEND, startServer, testDatabase, testEnv, userSession } from './support/server.js';
 
 const cli = new URL('../../server/cli.js', import.meta.url).pathname;
 
@@ -216,4 +216,15 @@ test('demo mode: generated secrets, a demo user, a token and curl lines that wor
   assert.equal((await call('GET', '')).enabled, true);
   const page = await (await fetch(base + '/')).text();
   assert.match(page, /identity-mfa demo/);
+});
+
+test('SQLite: a writer thread that dies is replaced, and the next write goes through', { skip: BACKEND !== 'sqlite' && 'SQLite only' }, async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  assert.equal((await ada.setup('app')).status, 200);
+  await server.store.writer.terminate();
+  const again = await ada.setup('email');
+  assert.equal(again.status, 200);
+  assert.deepStrictEqual((await ada.status()).json.pending.map((p) => p.mfaType).sort(), ['app', 'email']);
 });
