@@ -1,83 +1,69 @@
 // Versioned schema migrations, applied in order, each once, in a transaction
 // (`identity-mfa migrate`, and at start). Append new versions; never edit
-// an applied one.
+// an applied one. Each version gives its SQL per dialect; what the two share
+// is written once.
+
+const DIALECTS = {
+  sqlite: { serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' },
+  postgres: { serial: 'BIGSERIAL PRIMARY KEY' },
+};
+
+const tables = ({ serial }) => `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    email TEXT,
+    phone TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE mfa_state (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    state TEXT NOT NULL,          -- the core's state, TOTP secrets sealed
+    version INTEGER NOT NULL,     -- bumped by every write: the compare-and-set
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE audit (
+    id ${serial},
+    at TEXT NOT NULL,
+    request_id TEXT,
+    user_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    mfa_type TEXT
+  );
+  CREATE INDEX audit_user ON audit(user_id, id);
+  CREATE TABLE outbox (
+    id ${serial},
+    user_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    to_address TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX outbox_user ON outbox(user_id, id);
+`;
+
+// The audit trail is append-only: the database itself refuses changes.
+const appendOnlyAudit = {
+  sqlite: `
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+  `,
+  postgres: `
+    CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit is append-only'; END $$;
+    CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
+      FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+    CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+      FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+  `,
+};
+
+const version1 = Object.fromEntries(Object.entries(DIALECTS).map(([name, dialect]) => [name, tables(dialect) + appendOnlyAudit[name]]));
+
 export const migrations = [
   {
     version: 1,
     description: 'users, MFA state with a version for compare-and-set, append-only audit, outbox',
-    sqlite: `
-      CREATE TABLE users (
-        id TEXT PRIMARY KEY,
-        username TEXT NOT NULL,
-        email TEXT,
-        phone TEXT,
-        created_at TEXT NOT NULL
-      );
-      CREATE TABLE mfa_state (
-        user_id TEXT PRIMARY KEY REFERENCES users(id),
-        state TEXT NOT NULL,          -- the core's state, TOTP secrets sealed
-        version INTEGER NOT NULL,     -- bumped by every write: the compare-and-set
-        updated_at TEXT NOT NULL
-      );
-      CREATE TABLE audit (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at TEXT NOT NULL,
-        request_id TEXT,
-        user_id TEXT NOT NULL,
-        event TEXT NOT NULL,
-        mfa_type TEXT
-      );
-      CREATE INDEX audit_user ON audit(user_id, id);
-      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-      CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        user_id TEXT NOT NULL,
-        channel TEXT NOT NULL,
-        to_address TEXT NOT NULL,
-        text TEXT NOT NULL,
-        created_at TEXT NOT NULL
-      );
-      CREATE INDEX outbox_user ON outbox(user_id, id);
-    `,
-    postgres: `
-      CREATE TABLE users (
-        id TEXT PRIMARY KEY,
-        username TEXT NOT NULL,
-        email TEXT,
-        phone TEXT,
-        created_at TEXT NOT NULL
-      );
-      CREATE TABLE mfa_state (
-        user_id TEXT PRIMARY KEY REFERENCES users(id),
-        state TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        updated_at TEXT NOT NULL
-      );
-      CREATE TABLE audit (
-        id BIGSERIAL PRIMARY KEY,
-        at TEXT NOT NULL,
-        request_id TEXT,
-        user_id TEXT NOT NULL,
-        event TEXT NOT NULL,
-        mfa_type TEXT
-      );
-      CREATE INDEX audit_user ON audit(user_id, id);
-      CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'audit is append-only'; END $$;
-      CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
-        FOR EACH ROW EXECUTE FUNCTION audit_append_only();
-      CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
-        FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
-      CREATE TABLE outbox (
-        id BIGSERIAL PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        channel TEXT NOT NULL,
-        to_address TEXT NOT NULL,
-        text TEXT NOT NULL,
-        created_at TEXT NOT NULL
-      );
-      CREATE INDEX outbox_user ON outbox(user_id, id);
-    `,
+    ...version1,
   },
 ];

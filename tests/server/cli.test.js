@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { testDatabase, testEnv } from './support/server.js';
+import { tempDatabase, testEnv } from './support/server.js';
 
 const cli = new URL('../../server/cli.js', import.meta.url).pathname;
 
@@ -27,13 +27,7 @@ test('--help for the tool and for each command', () => {
 });
 
 test('migrate, users add, token and outbox on a real database', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-cli-'));
-  const database = await testDatabase(dir);
-  t.after(async () => {
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const env = testEnv(dir, { IDENTITY_MFA_DB: database.url });
+  const { env } = await tempDatabase(t, 'identity-mfa-cli-');
   assert.match(run(['migrate'], env).out, /applied migrations: 1/);
   assert.match(run(['migrate'], env).out, /schema is up to date/);
   const id = randomUUID();

@@ -12,7 +12,7 @@ import Fastify from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { identityMfaRoutes, createSealer, createSender, createVerifier, loadConfig, openStore, mintToken } from 'identity-mfa/server';
 import { totp } from '../vectors/src/reference.mjs';
-import { BACKEND, startServer, testDatabase, testEnv, userSession } from './support/server.js';
+import { BACKEND, startServer, tempDatabase, testDatabase, testEnv, userSession } from './support/server.js';
 
 const cli = new URL('../../server/cli.js', import.meta.url).pathname;
 
@@ -163,13 +163,7 @@ function startCli(args, env) {
 }
 
 test('SIGTERM: an in-flight request finishes, then the process exits 0', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-sigterm-'));
-  const database = await testDatabase(dir);
-  t.after(async () => {
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const env = testEnv(dir, { IDENTITY_MFA_DB: database.url });
+  const { env } = await tempDatabase(t, 'identity-mfa-sigterm-');
   const cliRun = startCli(['serve', '--port', '0'], env);
   const [, port] = await cliRun.waitFor(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/);
   // A slow upload: the request is in flight when SIGTERM arrives.

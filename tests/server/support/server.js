@@ -111,6 +111,20 @@ function postgresRaw(url) {
   };
 }
 
+/**
+ * A temp folder and a fresh database removed after test `t`, and the
+ * environment a sidecar or the CLI needs for them: { dir, database, env }.
+ */
+export async function tempDatabase(t, prefix = 'identity-mfa-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const database = await testDatabase(dir);
+  t.after(async () => {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir, database, env: testEnv(dir, { IDENTITY_MFA_DB: database.url }) };
+}
+
 export function testEnv(dir, extra = {}) {
   return {
     IDENTITY_MFA_DB: `sqlite:${join(dir, 'test.db')}`,
