@@ -1,6 +1,5 @@
 #include "json_writer.h"
 
-#include <cstdio>
 
 namespace identity_mfa {
 
@@ -113,13 +112,37 @@ std::string iso_time(int64_t unix_ms) {
   int64_t month = mp < 10 ? mp + 3 : mp - 9;
   if (month <= 2) ++year;
 
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(year), static_cast<long long>(month),
-                static_cast<long long>(day), static_cast<long long>(rem / 3600),
-                static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60),
-                static_cast<long long>(ms));
-  return buf;
+  // Fixed-width fields, written by hand: printf would add kilobytes to the wasm.
+  std::string out;
+  // At least `width` digits, more when the value needs them (years past 9999).
+  auto put = [&out](int64_t value, int width) {
+    if (value < 0) {
+      out.push_back('-');
+      value = -value;
+    }
+    char digits[24];
+    int n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value > 0 || n < width);
+    while (n > 0) out.push_back(digits[--n]);
+  };
+  put(year, 4);
+  out.push_back('-');
+  put(month, 2);
+  out.push_back('-');
+  put(day, 2);
+  out.push_back('T');
+  put(rem / 3600, 2);
+  out.push_back(':');
+  put(rem % 3600 / 60, 2);
+  out.push_back(':');
+  put(rem % 60, 2);
+  out.push_back('.');
+  put(ms, 3);
+  out.push_back('Z');
+  return out;
 }
 
 }  // namespace identity_mfa

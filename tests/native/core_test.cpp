@@ -48,6 +48,8 @@ TEST(IsoTime, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(iso_time(1800000000000), "2027-01-15T08:00:00.000Z");
   EXPECT_EQ(iso_time(-1), "1969-12-31T23:59:59.999Z");
   EXPECT_EQ(iso_time(253402300799999), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(iso_time(253402300800000), "10000-01-01T00:00:00.000Z");
+  EXPECT_EQ(iso_time(-62198755200000), "-0001-01-01T00:00:00.000Z");
 }
 
 TEST(ConstantTimeEqual, ComparesWholeStrings) {
