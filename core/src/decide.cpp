@@ -86,7 +86,7 @@ class Decider {
   std::optional<std::vector<std::string>> new_recovery_set(std::vector<std::string>* hashes);
   std::optional<std::string> hash_code(std::string_view code);
   std::string one_time_code() const;
-  std::string methods_json() const;
+  void write_methods(JsonWriter& w) const;
 
   const DecisionInput& in_;
   CryptoHost& host_;
@@ -190,14 +190,13 @@ std::string Decider::one_time_code() const {
   return code;
 }
 
-std::string Decider::methods_json() const {
-  JsonWriter w;
+// The enabled types, in app, email, sms order, as a JSON array.
+void Decider::write_methods(JsonWriter& w) const {
   w.begin_array();
   for (int t = 0; t < kMfaTypeCount; ++t) {
     if (state_.factors[t].enabled) w.string(mfa_type_name(static_cast<MfaType>(t)));
   }
   w.end_array();
-  return w.take();
 }
 
 void Decider::status() {
@@ -205,11 +204,8 @@ void Decider::status() {
   w.begin_object();
   w.key("enabled").boolean(state_.any_enabled());
   w.key("preferredType").string(state_.preferred ? mfa_type_name(*state_.preferred) : "");
-  w.key("methods").begin_array();
-  for (int t = 0; t < kMfaTypeCount; ++t) {
-    if (state_.factors[t].enabled) w.string(mfa_type_name(static_cast<MfaType>(t)));
-  }
-  w.end_array();
+  w.key("methods");
+  write_methods(w);
   w.key("totpEnabled").boolean(state_.factor(MfaType::kApp).enabled);
   w.key("emailEnabled").boolean(state_.factor(MfaType::kEmail).enabled);
   w.key("smsEnabled").boolean(state_.factor(MfaType::kSms).enabled);
@@ -399,8 +395,8 @@ void Decider::disable(MfaType type) {
   audit("disable");
   JsonWriter w;
   w.begin_object().key("enabled").boolean(state_.any_enabled()).key("methods");
-  std::string body = w.take() + methods_json() + "}";
-  ok(std::move(body));
+  write_methods(w);
+  ok(w.end_object().take());
 }
 
 void Decider::regenerate() {
