@@ -122,7 +122,7 @@ export interface IdentityMfa {
 export interface LoaderOverrides {
   /** The wasm bytes, when you serve them yourself. */
   wasmBinary?: ArrayBuffer | Uint8Array;
-  /** Where a fetched wasm lives (builds without an embedded wasm). */
+  /** Where the fetched build finds its wasm: return the URL of identity_mfa.wasm (default: next to js/wasm/identity_mfa.mjs). */
   locateFile?(path: string, prefix: string): string;
   instantiateWasm?(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void): object;
 }
