@@ -59,7 +59,8 @@ class JsHost : public CryptoHost {
 
 // ---- Request validation: the hot path, shared memory instead of objects ----
 //
-// JS copies the body into the input buffer and calls validateInput(); the
+// JS copies the body into the input buffer and calls
+// _identity_mfa_validate_input() (a plain export, below); the
 // answer is a block of uint32 words in wasm memory:
 //   [0] error (0 = valid, else 1-based catalog index)  [1] HTTP status
 //   [2] entry count  [3] where texts live  [4] text pointer  [5] text length
@@ -313,8 +314,6 @@ std::string normalize_recovery_code_js(std::string input) { return normalize_rec
 
 EMSCRIPTEN_BINDINGS(identity_mfa) {
   using namespace identity_mfa;
-  emscripten::function("inputBuffer", &input_buffer);
-  emscripten::function("validateInput", &validate_input);
   emscripten::function("decide", &decide_js);
   emscripten::function("catalog", &catalog_js);
   emscripten::function("reasons", &reasons_js);
@@ -326,4 +325,19 @@ EMSCRIPTEN_BINDINGS(identity_mfa) {
   emscripten::function("normalizeRecoveryCode", &normalize_recovery_code_js);
   emscripten::constant("randomBytesNeeded", static_cast<int>(kRandomBytesNeeded));
   emscripten::constant("defaultBodyLimit", static_cast<int>(kDefaultBodyLimit));
+}
+
+// The validation fast path is two plain wasm exports, not embind functions:
+// JS calls them directly. embind's invokers, built without eval so that the
+// core loads under a strict Content-Security-Policy, cost more than
+// validating a body does (docs/performance.md). Listed in
+// bindings/CMakeLists.txt (EXPORTED_FUNCTIONS): with hidden visibility,
+// `used` alone does not export.
+extern "C" {
+uintptr_t identity_mfa_input_buffer(size_t capacity) {
+  return identity_mfa::input_buffer(capacity);
+}
+uintptr_t identity_mfa_validate_input(int route, size_t len, size_t limit) {
+  return identity_mfa::validate_input(route, len, limit);
+}
 }

@@ -44,11 +44,11 @@ function makeValidate(module) {
       throw new TypeError(`bodyLimit must be an integer from 0 to ${MAX_BODY_LIMIT}`);
     }
     if (capacity < bodyLimit) {
-      inputPtr = module.inputBuffer(bodyLimit);
+      inputPtr = module._identity_mfa_input_buffer(bodyLimit) >>> 0;
       capacity = bodyLimit;
     }
     const length = writeBody(module.HEAPU8, inputPtr, capacity, body);
-    const at = module.validateInput(routeIndex, length, bodyLimit) >>> 2;
+    const at = module._identity_mfa_validate_input(routeIndex, length, bodyLimit) >>> 2;
     // Read views after the call: validation may have grown wasm memory.
     const words = module.HEAPU32;
     const error = words[at];

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds one tree three ways: bash scripts/build.sh [native|wasm|fuzz|all]
+# Builds one tree three ways, and the demo page's browser assets:
+#   bash scripts/build.sh [native|wasm|fuzz|assets|all ...]
 #   native  core + GoogleTest suite + tools     -> build/native
-#   wasm    core + embind bindings (em++)       -> js/wasm/identity_mfa.mjs
+#   wasm    core + embind bindings (em++)       -> js/wasm/identity_mfa{.mjs,.wasm,.embedded.mjs}
 #   fuzz    core + libFuzzer target (clang)     -> build/fuzz
+#   assets  npm qrcode bundled for browsers     -> server/demo/vendor/qrcode.js
 set -euo pipefail
 cd "$(dirname "$0")/.."
-what="${1:-all}"
 jobs=2
 # Debian's emcc runs its optimiser with Node, which must find Debian's acorn.
 export NODE_PATH=/usr/share/nodejs
@@ -24,10 +25,22 @@ build_fuzz() {
   cmake --build build/fuzz -j"$jobs"
 }
 
-case "$what" in
-  native) build_native ;;
-  wasm) build_wasm ;;
-  fuzz) build_fuzz ;;
-  all) build_native; build_wasm; build_fuzz ;;
-  *) echo "usage: scripts/build.sh [native|wasm|fuzz|all]" >&2; exit 2 ;;
-esac
+build_assets() {
+  # Rebuilt only when the inputs change (package-lock.json pins qrcode).
+  local out=server/demo/vendor/qrcode.js
+  if [ ! -f "$out" ] || [ package-lock.json -nt "$out" ] || [ server/demo/qrcode-entry.js -nt "$out" ] ||
+     [ scripts/build-demo-assets.mjs -nt "$out" ]; then
+    node scripts/build-demo-assets.mjs
+  fi
+}
+
+for what in "${@:-all}"; do
+  case "$what" in
+    native) build_native ;;
+    wasm) build_wasm ;;
+    fuzz) build_fuzz ;;
+    assets) build_assets ;;
+    all) build_native; build_wasm; build_fuzz; build_assets ;;
+    *) echo "usage: scripts/build.sh [native|wasm|fuzz|assets|all ...]" >&2; exit 2 ;;
+  esac
+done

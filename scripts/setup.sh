@@ -52,5 +52,5 @@ fi
 if [ "$purpose" = test ]; then
   bash scripts/build.sh all
 else
-  bash scripts/build.sh wasm
+  bash scripts/build.sh wasm assets
 fi

@@ -9,7 +9,7 @@ import { identityMfaRoutes } from './plugin.js';
 import { createSealer } from './secrets.js';
 import { createSender } from './senders.js';
 import { openStore } from './store/index.js';
-import { demoPage } from './demo-page.js';
+import { demoRoutes } from './demo/routes.js';
 
 // Never logged, wherever they appear (CONTRACT §5 "Logs and audit").
 // (Request URLs stay readable: they hold only the user id.)
@@ -23,7 +23,8 @@ export const REDACT = [
 /**
  * Builds the app. `options`: { config, store?, clock?, logger?, demo? }.
  * Without a store, the one named by config.db is opened and migrated; the
- * app closes what it opened.
+ * app closes what it opened. `demo`: false, or { userId } of the demo user
+ * to serve the demo page for (server/demo/).
  */
 export async function buildApp({ config, store, clock = Date.now, logger = true, demo = false }) {
   const ownsStore = !store;
@@ -64,7 +65,6 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   });
   app.get('/metrics', async (request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/openapi.json', async () => openApiDocument());
-  if (demo) app.get('/', async (request, reply) => reply.type('text/html; charset=utf-8').send(demoPage()));
 
   app.setNotFoundHandler((request, reply) => sendError(reply, 'IDE-0908'));
   app.setErrorHandler((error, request, reply) => {
@@ -73,5 +73,6 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   });
   if (ownsStore) app.addHook('onClose', async () => store.close());
   app.decorate('store', store);
+  if (demo) demoRoutes(app, { config, userId: demo.userId });
   return app;
 }

@@ -7,7 +7,7 @@ import { mintToken } from './auth.js';
 import { createSealer } from './secrets.js';
 import { openStore } from './store/index.js';
 import { buildApp } from './app.js';
-import { prepareDemo, printDemo } from './demo.js';
+import { prepareDemo, printDemo } from './demo/prepare.js';
 
 const SERVE_FLAGS = Object.fromEntries(Object.values(SETTINGS).map(([, flag]) => [flag, { type: 'string' }]));
 
@@ -152,7 +152,7 @@ async function serve(values) {
   }
   if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers, config, demo);
 
-  const app = await buildApp({ config, demo: Boolean(demo) });
+  const app = await buildApp({ config, demo: demo ? { userId: demo.userId } : false });
   await app.listen({ host: config.host, port: config.port });
   if (demo && cluster.isPrimary) await printDemo(demo, app.server.address());
   if (cluster.isWorker) process.send({ listening: app.server.address() });

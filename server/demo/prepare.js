@@ -4,11 +4,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mintToken } from './auth.js';
-import { loadConfig } from './config.js';
-import { openStore } from './store/index.js';
+import { mintToken } from '../auth.js';
+import { loadConfig } from '../config.js';
+import { openStore } from '../store/index.js';
 
-const cliPath = relative(process.cwd(), fileURLToPath(new URL('./cli.js', import.meta.url)));
+const cliPath = relative(process.cwd(), fileURLToPath(new URL('../cli.js', import.meta.url)));
 const DEMO_USER = { username: 'ada@example.com', email: 'ada@example.com', phone: '+15550100' };
 
 /** Loads, or creates on first run, the demo secrets and user; returns the config to serve. */
