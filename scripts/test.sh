@@ -23,7 +23,7 @@ suite "server on PostgreSQL: the same suite against a throwaway PostgreSQL serve
   bash scripts/with-postgres.sh env IDENTITY_MFA_TEST_DB=postgres node --test tests/server/
 suite "scale-out and faults: two sidecar processes on one PostgreSQL, kill -9, PostgreSQL stopped" \
   bash scripts/with-postgres.sh env IDENTITY_MFA_TEST_DB=postgres node --test tests/cluster/
-suite "browser: the package in headless Chromium, every enable vector as in Node" \
+suite "browser: headless Chromium: every enable vector as in Node (both builds), a Vite app, the demo page" \
   node --test tests/browser/
 suite "types: the shipped .d.ts compile for a TypeScript consumer" \
   npx --no-install tsc -p tests/types/tsconfig.json

@@ -16,7 +16,11 @@ test('the packed tarball installs offline and validates through its public entry
 
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], root))[0];
   const files = packed.files.map((f) => f.path);
-  assert.ok(files.includes('js/wasm/identity_mfa.mjs'), 'the wasm module ships');
+  for (const f of ['js/wasm/identity_mfa.mjs', 'js/wasm/identity_mfa.wasm', 'js/wasm/identity_mfa.embedded.mjs', 'js/embedded.js']) {
+    assert.ok(files.includes(f), `${f} ships (both builds of the wasm)`);
+  }
+  for (const f of ['index.html', 'app.js', 'forms.js', 'demo.css']) assert.ok(files.includes(`server/demo/page/${f}`), `demo page ${f} ships`);
+  assert.ok(files.includes('server/demo/vendor/qrcode.js'), 'the bundled QR encoder ships');
   assert.ok(files.includes('js/index.d.ts') && files.includes('js/index.js'));
   assert.ok(!files.some((f) => /^(core|bindings|tests|build|bench|scripts)\//.test(f)), `no C++ sources, tests or builds: ${files}`);
 
@@ -27,6 +31,9 @@ test('the packed tarball installs offline and validates through its public entry
 
   writeFileSync(join(app, 'check.js'), `
     import { validateEnableRequest, IdentityMfaError } from 'identity-mfa';
+    import { loadIdentityMfa } from 'identity-mfa/embedded';
+    const embedded = await loadIdentityMfa();
+    if (embedded.validateEnableRequest('{}').error.code !== 'IDE-0001') throw new Error('embedded build answered wrong');
     const good = validateEnableRequest('{"recoveryCode":"ABCD-EFGH-JKMN","mfaType":"email"}');
     const bad = validateEnableRequest(Buffer.from('{"recoveryCode":"ABCD-EFGH-JKMN","mfaType":"push"}'));
     console.log(JSON.stringify({ good, bad, error: IdentityMfaError.from(bad).code }));

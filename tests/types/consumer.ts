@@ -25,3 +25,10 @@ const title: string | undefined = catalogEntry('IDE-0001')?.title;
 void title, catalog.length;
 const api = await loadIdentityMfa();
 api.validateSetupRequest('{"mfaType":"sms"}');
+
+// The embedded build and a fetched build served from elsewhere share one API.
+import { loadIdentityMfa as loadEmbedded } from 'identity-mfa/embedded';
+const fromEmbedded = await loadEmbedded();
+const fromCdn = await loadIdentityMfa({ locateFile: (file: string) => `https://static.example/identity-mfa/${file}` });
+const sameShape: ValidationResult = fromEmbedded.validateEnableRequest('{}');
+void fromCdn, sameShape;

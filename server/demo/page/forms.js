@@ -99,6 +99,7 @@ export function validatedForm(form, { mfa, send, onAnswer = () => {}, hide = [] 
       return; // the server would refuse it: nothing is sent
     }
     submit.disabled = true;
+    answerBox.textContent = 'Sending…';
     try {
       const answer = await send(method, path, textarea.value);
       renderAnswer(answerBox, answer, { hide });

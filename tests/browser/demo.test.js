@@ -1,0 +1,199 @@
+// The demo page in headless Chromium against a real sidecar in demo mode (a
+// real SQLite file in a temp folder): a person's flows, typed and clicked.
+// Screenshots of each step go to the folder given on the command line:
+//   node tests/browser/demo.test.js --screenshots <folder>
+// (default build/screenshots, or IDENTITY_MFA_SCREENSHOTS).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { validateRequest } from 'identity-mfa';
+import { buildApp } from '../../server/app.js';
+import { prepareDemo } from '../../server/demo/prepare.js';
+import { totp } from '../vectors/src/reference.mjs';
+import { launchChromium } from './support/chromium.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const { values: args } = parseArgs({ options: { screenshots: { type: 'string' } }, strict: false });
+const SHOTS = resolve(args.screenshots ?? process.env.IDENTITY_MFA_SCREENSHOTS ?? join(root, 'build/screenshots'));
+mkdirSync(SHOTS, { recursive: true });
+
+// A sidecar in demo mode, as `npm start` runs it, on an ephemeral port.
+async function startDemo(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-demo-page-'));
+  const env = { ...process.env, IDENTITY_MFA_DB: `sqlite:${join(dir, 'identity-mfa.db')}` };
+  const saved = process.env.IDENTITY_MFA_DB;
+  process.env.IDENTITY_MFA_DB = env.IDENTITY_MFA_DB;
+  const demo = await prepareDemo({ dataDir: dir, host: '127.0.0.1', port: 0 });
+  if (saved === undefined) delete process.env.IDENTITY_MFA_DB;
+  else process.env.IDENTITY_MFA_DB = saved;
+  const app = await buildApp({ config: demo.config, demo: { userId: demo.userId }, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = await launchChromium();
+  t.after(async () => {
+    await browser.close();
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const base = `http://127.0.0.1:${app.server.address().port}`;
+  const page = await browser.newPage({ viewport: { width: 960, height: 900 }, acceptDownloads: true });
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const response = await page.goto(`${base}/`);
+  await page.getByText('Validation core loaded').waitFor();
+  return {
+    base, page, requests, errors, userId: demo.userId, headers: response.headers(),
+    // The outbox as a person reads it: `identity-mfa outbox --user <id>`.
+    outbox: () => execFileSync(process.execPath, [join(root, 'server/cli.js'), 'outbox', '--user', demo.userId], { env, encoding: 'utf8' })
+      .trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)),
+  };
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const checkOf = (page, form) => page.locator(`#form-${form}-check`);
+const answerOf = (page, form) => page.locator(`#form-${form} .answer`);
+const statusText = (page) => page.locator('#status-enabled').textContent();
+
+async function waitForAnswer(page, form, status) {
+  await answerOf(page, form).getByText(`Server answered ${status}`).waitFor();
+}
+
+test('the page and everything it loads come from the sidecar, under a strict CSP', async (t) => {
+  const { base, requests, errors, headers } = await startDemo(t);
+  assert.deepStrictEqual(errors, []);
+  assert.ok(requests.length >= 8, requests.join('\n'));
+  for (const url of requests) assert.ok(url.startsWith(`${base}/`), `${url} is served by the sidecar`);
+  assert.ok(requests.some((u) => u.endsWith('/identity-mfa/wasm/identity_mfa.wasm')), 'the wasm core was fetched');
+  const csp = headers['content-security-policy'];
+  assert.match(csp, /default-src 'none'; script-src 'self' 'wasm-unsafe-eval'/);
+  const sources = csp.split(/[\s;]+/);
+  assert.ok(!sources.includes("'unsafe-eval'") && !sources.includes("'unsafe-inline'"), csp);
+});
+
+test('typing an invalid body shows the code and message the server would answer, and sends nothing', async (t) => {
+  const { page, requests } = await startDemo(t);
+  await shot(page, 'invalid-0-loaded');
+  const bodies = [
+    ['enable', '{"mfaType":"app","recoveryCode":"ABCD-EFGH-JKLM"}'], // app needs its secret
+    ['enable', '{"mfaType":"app","secret":"JBSWY3DPEHPK3PXP","recoveryCode":"X","extra":1}'],
+    ['verify', '{"mfaType":"email","passcode":"123"}'],
+    ['verify', '{"mfaType":"email","passcode":"123456",'],
+    ['setup', '{"mfaType":"fax"}'],
+    ['setup', '[]'],
+  ];
+  for (const [i, [route, body]] of bodies.entries()) {
+    const expected = validateRequest(route, body);
+    assert.equal(expected.ok, false, body);
+    const textarea = page.getByLabel(new RegExp(`Request body for POST …/mfa/${route}\\b`));
+    await textarea.fill('');
+    await textarea.pressSequentially(body); // typed, key by key
+    const check = checkOf(page, route);
+    await assert.doesNotReject(check.getByText(expected.error.code).waitFor({ timeout: 5000 }), `${route} ${body}`);
+    const text = await check.textContent();
+    assert.ok(text.includes(`(HTTP ${expected.status})`), text);
+    assert.ok(text.includes(expected.error.message), text);
+    for (const [field, reason] of Object.entries(expected.error.fields ?? {})) assert.ok(text.includes(`${field}: ${reason}`), text);
+    assert.equal(await textarea.getAttribute('aria-invalid'), 'true');
+    assert.equal(await check.getAttribute('aria-live'), 'polite');
+    const before = requests.length;
+    await page.locator(`#form-${route} button[type=submit]`).click();
+    await textarea.press('Control+Enter');
+    await page.waitForTimeout(200);
+    assert.deepStrictEqual(requests.slice(before), [], `nothing was sent for ${route} ${body}`);
+    assert.equal(await answerOf(page, route).textContent(), '', 'no server answer appeared');
+    await check.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, `invalid-${i + 1}-${route}.png`) });
+  }
+});
+
+test('the app flow: setup, QR code and secret, recovery codes saved, verify with TOTP, enable, status "enabled"', async (t) => {
+  const { page, outbox } = await startDemo(t);
+  assert.equal(await statusText(page), 'not enabled');
+  await shot(page, 'app-1-loaded');
+
+  await page.getByLabel('Authenticator app (TOTP)').check();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await waitForAnswer(page, 'setup', 200);
+  const secret = (await page.locator('#secret').textContent()).trim();
+  assert.match(secret, /^[A-Z2-7]{16,}$/);
+  assert.ok((await page.locator('#qr svg').count()) === 1, 'a QR code is drawn');
+  const url = await page.locator('#otpauth-url').textContent();
+  assert.ok(url.startsWith('otpauth://totp/') && url.includes(`secret=${secret}`), url);
+  const codes = await page.locator('#recovery-codes li').allTextContents();
+  assert.equal(codes.length, 10);
+  await shot(page, 'app-2-setup');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('Download as a text file').click()]);
+  const saved = readFileSync(await download.path(), 'utf8');
+  for (const code of codes) assert.ok(saved.includes(code), 'the download holds every code');
+  assert.deepStrictEqual(outbox(), [], 'an app enrollment sends nothing');
+
+  // Keyboard: type the code in the labelled field, press Enter.
+  const passcode = page.getByLabel('Code (6 to 8 characters)');
+  await passcode.fill(totp(secret, Date.now()));
+  assert.match(await checkOf(page, 'verify').textContent(), /Valid/);
+  await passcode.press('Enter');
+  await waitForAnswer(page, 'verify', 200);
+  assert.match(await answerOf(page, 'verify').textContent(), /"verified": true/);
+  await shot(page, 'app-3-verified');
+
+  const recovery = page.getByLabel('Recovery code', { exact: true });
+  assert.ok(await recovery.evaluate((el) => el === document.activeElement), 'focus moved on to the recovery code');
+  await recovery.pressSequentially(codes[3]);
+  await recovery.press('Enter');
+  await waitForAnswer(page, 'enable', 200);
+  assert.match(await answerOf(page, 'enable').textContent(), /"enabled": true/);
+  await page.locator('#status-methods').getByText('app').waitFor();
+  assert.equal(await statusText(page), 'enabled');
+  assert.equal(await page.locator('#status-codes').textContent(), '9');
+  await shot(page, 'app-4-enabled');
+
+  // Sending it again: valid to the core, refused by the server (app is
+  // already enabled), and the page shows the server's answer as it came.
+  await page.getByRole('button', { name: 'Enable' }).click();
+  await answerOf(page, 'enable').getByText(/Server answered 4\d\d/).waitFor();
+  assert.match(await answerOf(page, 'enable').textContent(), /"code": "IDE-\d{4}"/);
+});
+
+test('the email flow: the code read from the outbox verifies, a recovery code enables', async (t) => {
+  const { page, outbox, userId } = await startDemo(t);
+  await page.getByLabel('Email code').check();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await waitForAnswer(page, 'setup', 200);
+  assert.match(await page.locator('#message-enrollment').textContent(), new RegExp(`outbox --user ${userId}`));
+  assert.equal(await page.locator('#app-enrollment').isHidden(), true);
+  const codes = await page.locator('#recovery-codes li').allTextContents();
+  await shot(page, 'email-1-setup');
+
+  const messages = outbox();
+  assert.equal(messages.length, 1);
+  assert.equal(messages[0].channel, 'email');
+  const code = messages[0].text.match(/\b(\d{6,8})\b/)[1];
+  await page.getByLabel('Code (6 to 8 characters)').fill(code);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await waitForAnswer(page, 'verify', 200);
+  await shot(page, 'email-2-verified');
+
+  await page.getByLabel('Recovery code', { exact: true }).fill(codes[0]);
+  await page.getByRole('button', { name: 'Enable' }).click();
+  await waitForAnswer(page, 'enable', 200);
+  await page.locator('#status-methods').getByText('email').waitFor();
+  assert.equal(await statusText(page), 'enabled');
+  await shot(page, 'email-3-enabled');
+
+  // And off again, with another of the codes.
+  await page.getByLabel('Method to turn off').selectOption('email');
+  await page.getByLabel('A recovery code', { exact: true }).fill(codes[1]);
+  await page.getByRole('button', { name: 'Turn off' }).click();
+  await waitForAnswer(page, 'disable', 200);
+  await page.locator('#status-enabled').getByText('not enabled').waitFor();
+  await shot(page, 'email-4-disabled');
+});
+
+test.after(() => console.log(`screenshots: ${SHOTS}`));
