@@ -54,6 +54,9 @@ export async function printDemo({ config, userId, dir }, address) {
   console.log(`
 identity-mfa demo is listening on ${base}  (data: ${dir})
 
+  Open ${base}/ in a browser: setup with a QR code, recovery codes, verify,
+  enable, status; every request body is checked as you type. Or use curl:
+
   demo user   ${userId}  (${DEMO_USER.username})
   token       valid 24 h; set it in your shell:
 

@@ -208,8 +208,24 @@ test('demo mode: generated secrets, a demo user, a token and curl lines that wor
   assert.deepStrictEqual(await call('POST', '/verify', { mfaType: 'app', secret: setup.secret, passcode: totp(setup.secret, Date.now()) }), { verified: true });
   assert.deepStrictEqual(await call('POST', '/enable', { mfaType: 'app', secret: setup.secret, recoveryCode: setup.recoveryCodes[0] }), { enabled: true });
   assert.equal((await call('GET', '')).enabled, true);
-  const page = await (await fetch(base + '/')).text();
-  assert.match(page, /identity-mfa demo/);
+  const page = await fetch(base + '/');
+  assert.match(await page.text(), /<title>identity-mfa demo/);
+  assert.match(page.headers.get('content-security-policy'), /default-src 'none'/);
+  const session = await (await fetch(base + '/demo/session')).json();
+  assert.equal(session.userId, id);
+  assert.equal((await fetch(`${base}/v1/users/${id}/mfa`, { headers: { authorization: `Bearer ${session.token}` } })).status, 200);
+  const wasm = await fetch(base + '/identity-mfa/wasm/identity_mfa.wasm');
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+});
+
+test('without --demo there is no demo page and no /demo/session', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  for (const path of ['/', '/demo/session', '/demo/app.js', '/identity-mfa/load.js']) {
+    const r = await server.request('GET', path);
+    assert.equal(r.status, 404, path);
+    assert.equal(r.json.code, 'IDE-0908', path);
+  }
 });
 
 test('SQLite: a writer thread that dies is replaced, and the next write goes through', { skip: BACKEND !== 'sqlite' && 'SQLite only' }, async (t) => {
