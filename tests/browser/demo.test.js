@@ -22,15 +22,14 @@ const { values: args } = parseArgs({ options: { screenshots: { type: 'string' } 
 const SHOTS = resolve(args.screenshots ?? process.env.IDENTITY_MFA_SCREENSHOTS ?? join(root, 'build/screenshots'));
 mkdirSync(SHOTS, { recursive: true });
 
+// Demo mode's own database: the SQLite file in its data folder.
+delete process.env.IDENTITY_MFA_DB;
+
 // A sidecar in demo mode, as `npm start` runs it, on an ephemeral port.
 async function startDemo(t) {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-demo-page-'));
-  const env = { ...process.env, IDENTITY_MFA_DB: `sqlite:${join(dir, 'identity-mfa.db')}` };
-  const saved = process.env.IDENTITY_MFA_DB;
-  process.env.IDENTITY_MFA_DB = env.IDENTITY_MFA_DB;
   const demo = await prepareDemo({ dataDir: dir, host: '127.0.0.1', port: 0 });
-  if (saved === undefined) delete process.env.IDENTITY_MFA_DB;
-  else process.env.IDENTITY_MFA_DB = saved;
+  const env = { ...process.env, IDENTITY_MFA_DB: `sqlite:${demo.config.db.path}` };
   const app = await buildApp({ config: demo.config, demo: { userId: demo.userId }, logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const browser = await launchChromium();

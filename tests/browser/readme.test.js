@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateEnableRequest } from 'identity-mfa';
-import { launchChromium } from './support/chromium.js';
-import { serveFolder } from './support/static-server.js';
+import { browseFolder } from './support/chromium.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -23,17 +22,11 @@ test('the README page shows the server\'s answer as the person types, and sends 
   mkdirSync(join(app, 'node_modules'));
   symlinkSync(root, join(app, 'node_modules', 'identity-mfa'));
   writeFileSync(join(app, 'index.html'), readmePage());
-  const server = await serveFolder(app);
-  const browser = await launchChromium();
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-    rmSync(app, { recursive: true, force: true });
-  });
-  const page = await browser.newPage();
+  t.after(() => rmSync(app, { recursive: true, force: true }));
+  const { url, page } = await browseFolder(t, app);
   const sent = [];
   page.on('request', (r) => r.url().includes('/v1/') && sent.push({ url: r.url(), body: r.postData() }));
-  await page.goto(`${server.url}/index.html`);
+  await page.goto(`${url}/index.html`);
   await page.waitForLoadState('networkidle');
 
   const code = page.getByLabel('Recovery code');

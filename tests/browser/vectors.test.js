@@ -6,24 +6,16 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { validateRequest } from 'identity-mfa';
 import { loadVectors, caseBody } from '../js/support/vectors.js';
-import { launchChromium } from './support/chromium.js';
-import { serveFolder } from './support/static-server.js';
+import { browseFolder, pageOutput } from './support/chromium.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 test('Chromium gives the same result as Node for every enable vector, fetched and embedded builds', async (t) => {
-  const server = await serveFolder(root);
-  const browser = await launchChromium();
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
-  const page = await browser.newPage();
+  const { url, page } = await browseFolder(t, root);
   const wasm = [];
   page.on('response', (r) => r.url().endsWith('.wasm') && wasm.push(r.headers()['content-type']));
-  await page.goto(`${server.url}/tests/browser/vectors.html`);
-  await page.waitForFunction(() => document.getElementById('out').textContent !== 'pending', null, { timeout: 60000 });
-  const out = JSON.parse(await page.textContent('#out'));
+  await page.goto(`${url}/tests/browser/vectors.html`);
+  const out = await pageOutput(page);
   assert.equal(out.error, undefined, out.error);
   assert.match(out.userAgent, /Chrome/);
   assert.deepStrictEqual(wasm, ['application/wasm'], 'the default build fetched its .wasm once');

@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { validateRequest } from 'identity-mfa';
-import { launchChromium } from './support/chromium.js';
-import { serveFolder } from './support/static-server.js';
+import { browseFolder, pageOutput } from './support/chromium.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -34,18 +33,11 @@ test('a Vite app bundles the packed package, and its built page validates in Chr
   const emitted = readdirSync(join(app, 'dist', 'assets'));
   assert.ok(emitted.some((f) => /^identity_mfa-.*\.wasm$/.test(f)), `Vite emitted the .wasm: ${emitted.join(', ')}`);
 
-  const server = await serveFolder(join(app, 'dist'));
-  const browser = await launchChromium();
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
-  const page = await browser.newPage();
+  const { url, page } = await browseFolder(t, join(app, 'dist'));
   const wasm = [];
   page.on('response', (r) => r.url().endsWith('.wasm') && wasm.push(r.status()));
-  await page.goto(`${server.url}/`);
-  await page.waitForFunction(() => document.getElementById('out').textContent !== 'pending', null, { timeout: 60000 });
-  const out = JSON.parse(await page.textContent('#out'));
+  await page.goto(`${url}/`);
+  const out = await pageOutput(page);
   assert.equal(out.error, undefined, out.error);
   assert.deepStrictEqual(wasm, [200], 'the bundled page fetched the emitted .wasm');
   assert.ok(out.names.length >= 100, `${out.names.length} vectors ran`);
