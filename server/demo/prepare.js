@@ -45,6 +45,15 @@ export async function prepareDemo(baseConfig) {
   return { config, userId: secrets.userId, dir };
 }
 
+// Quoted for a POSIX shell when it holds anything but plain path characters.
+const shellWord = (text) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+
+/** The command that prints the demo user's email/SMS messages (the outbox sender's). */
+export function outboxCommand(config, userId) {
+  const db = config.db.kind === 'sqlite' ? shellWord(`sqlite:${config.db.path}`) : '<the database URL>';
+  return `IDENTITY_MFA_DB=${db} node ${shellWord(cliPath)} outbox --user ${userId}`;
+}
+
 export async function printDemo({ config, userId, dir }, address) {
   const base = `http://${address.address}:${address.port}`;
   const token = await mintToken(config, { sub: userId, ttl: 24 * 3600 });
@@ -75,7 +84,7 @@ curl -s -X POST ${json} -d '{"mfaType":"app","secret":"<secret>","recoveryCode":
 curl -s ${auth} ${url}
 
   Email instead of app: setup with {"mfaType":"email"}, then read the code with
-  IDENTITY_MFA_DB=${config.db.kind}:${config.db.path} node ${cliPath} outbox --user ${userId}
+  ${outboxCommand(config, userId)}
   Also: ${base}/openapi.json  ${base}/metrics  ${base}/health/ready
 `);
 }

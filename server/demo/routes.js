@@ -4,6 +4,7 @@
 // another origin, and the Content-Security-Policy says so to the browser.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mintToken } from '../auth.js';
+import { outboxCommand } from './prepare.js';
 
 const PAGE = new URL('./page/', import.meta.url);
 const VENDOR = new URL('./vendor/', import.meta.url);
@@ -63,6 +64,9 @@ export function demoRoutes(app, { config, userId }) {
     const user = await app.store.getUser(userId);
     const token = await mintToken(config, { sub: userId, ttl: SESSION_TTL_SECONDS });
     reply.header('cache-control', 'no-store');
-    return { userId, username: user?.username ?? null, email: user?.email ?? null, phone: user?.phone ?? null, token, expiresIn: SESSION_TTL_SECONDS };
+    return {
+      userId, username: user?.username ?? null, email: user?.email ?? null, phone: user?.phone ?? null,
+      token, expiresIn: SESSION_TTL_SECONDS, outboxCommand: outboxCommand(config, userId),
+    };
   });
 }

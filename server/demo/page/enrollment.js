@@ -20,6 +20,7 @@ export async function showEnrollment(setup, session) {
   const isApp = setup.mfaType === 'app';
   $('app-enrollment').hidden = !isApp;
   $('message-enrollment').hidden = isApp;
+  $('outbox-command').hidden = isApp;
   if (isApp) {
     // qrcode renders SVG markup from the URL alone: no input reaches it as markup.
     $('qr').innerHTML = await qrSvg(setup.url);
@@ -28,7 +29,8 @@ export async function showEnrollment(setup, session) {
   } else {
     const to = setup.mfaType === 'email' ? session.email : session.phone;
     $('message-enrollment').textContent = `A code was sent to ${to ?? 'the demo user'} by ${setup.mfaType}. ` +
-      `In demo mode it waits in the outbox: identity-mfa outbox --user ${session.userId}`;
+      'In demo mode it waits in the outbox; read it in a terminal, from the project folder:';
+    $('outbox-command').textContent = session.outboxCommand;
   }
   const codes = setup.recoveryCodes;
   $('recovery-codes').replaceChildren(...codes.map((code) => Object.assign(document.createElement('li'), { textContent: code })));
