@@ -26,7 +26,7 @@ mkdirSync(SHOTS, { recursive: true });
 delete process.env.IDENTITY_MFA_DB;
 
 // A sidecar in demo mode, as `npm start` runs it, on an ephemeral port.
-async function startDemo(t) {
+async function startDemo(t, { blockWasm = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-demo-page-'));
   const demo = await prepareDemo({ dataDir: dir, host: '127.0.0.1', port: 0 });
   const app = await buildApp({ config: demo.config, demo: { userId: demo.userId }, logger: false });
@@ -43,8 +43,9 @@ async function startDemo(t) {
   page.on('request', (r) => requests.push(r.url()));
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  if (blockWasm) await page.route('**/*.wasm', (route) => route.abort());
   const response = await page.goto(`${base}/`);
-  await page.getByText('Validation core loaded').waitFor();
+  await page.getByText(blockWasm ? 'The page could not start' : 'Validation core loaded').waitFor();
   return {
     base, page, requests, errors, userId: demo.userId, headers: response.headers(),
     // The outbox as a person reads it: the command the page shows, in a shell.
@@ -115,8 +116,12 @@ test('the app flow: setup, QR code and secret, recovery codes saved, verify with
   assert.equal(await statusText(page), 'not enabled');
   await shot(page, 'app-1-loaded');
 
-  await page.getByLabel('Authenticator app (TOTP)').check();
-  await page.getByRole('button', { name: 'Set up' }).click();
+  // Keyboard only: choose the type, Tab from the body to the button, Enter.
+  await page.getByLabel('Authenticator app (TOTP)').press('Space');
+  await page.getByLabel('Request body for POST …/mfa/setup (JSON; edit it freely)').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Set up');
+  await page.keyboard.press('Enter');
   await waitForAnswer(page, 'setup', 200);
   const secret = (await page.locator('#secret').textContent()).trim();
   assert.match(secret, /^[A-Z2-7]{16,}$/);
@@ -192,6 +197,15 @@ test('the email flow: the code read from the outbox verifies, a recovery code en
   await waitForAnswer(page, 'disable', 200);
   await page.locator('#status-enabled').getByText('not enabled').waitFor();
   await shot(page, 'email-4-disabled');
+});
+
+test('without its wasm core the page says so and offers nothing to send', async (t) => {
+  const { page, requests, base } = await startDemo(t, { blockWasm: true });
+  assert.match(await page.locator('#boot').textContent(), /wasm core did not load/);
+  for (const name of ['Set up', 'Verify', 'Enable', 'Turn off']) {
+    assert.equal(await page.getByRole('button', { name, exact: true }).isDisabled(), true, name);
+  }
+  assert.ok(!requests.some((u) => u.startsWith(`${base}/v1/`)), 'no MFA route was called');
 });
 
 test.after(() => console.log(`screenshots: ${SHOTS}`));

@@ -112,6 +112,7 @@ export function validatedForm(form, { mfa, send, onAnswer = () => {}, hide = [] 
   });
 
   fill();
+  submit.disabled = false; // disabled in the HTML until the core is here to check bodies
   return {
     /** Sets a field's value (hidden ones included) and rewrites the body. */
     setField(name, value) {
