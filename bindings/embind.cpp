@@ -205,41 +205,79 @@ Settings read_settings(const val& js) {
   return s;
 }
 
+// The body and the state (~1 KB) arrive in wasm memory, written by JS with
+// TextEncoder.encodeInto, and the response body and new state leave as
+// (pointer, length) read by a Buffer or TextDecoder: embind's std::string
+// conversions walk every byte in JS, which was a third of a status call.
+struct DecideSlot {
+  std::string input;  // the body's bytes, then the state's
+  Decision last;      // kept until the next decision, while JS reads it
+};
+
+DecideSlot& decide_slot() {
+  static DecideSlot* s = new DecideSlot();  // lives as long as the module
+  return *s;
+}
+
+uintptr_t decide_buffer(size_t capacity) {
+  auto& s = decide_slot();
+  if (s.input.size() < capacity) s.input.resize(capacity);
+  return reinterpret_cast<uintptr_t>(s.input.data());
+}
+
+val memory_string(const std::string& text) {
+  val out = val::object();
+  out.set("ptr", static_cast<double>(reinterpret_cast<uintptr_t>(text.data())));
+  out.set("length", static_cast<double>(text.size()));
+  return out;
+}
+
 val decide_js(val input, val host) {
+  auto& slot = decide_slot();
   int op = read_number<int>(input, "op", -1);
   if (op < 0 || op >= kOperationCount) op = static_cast<int>(Operation::kStatus);
-  std::string body = input["body"].isUndefined() ? "" : input["body"].as<std::string>();
-  std::string state = read_string(input, "state");
+  auto body_length = read_number<size_t>(input, "bodyLength", 0);
+  auto state_length = read_number<size_t>(input, "stateLength", 0);
   std::string random;
   if (input["random"].instanceof(val::global("Uint8Array"))) random = input["random"].as<std::string>();
 
-  DecisionInput in;
-  in.op = static_cast<Operation>(op);
-  in.body = body;
-  in.state = state;
-  in.now_ms = read_number<int64_t>(input, "now", 0);
-  in.admin = input["admin"].isTrue();
-  in.random = random;
-  val user = input["user"];
-  if (user.isUndefined() || user.isNull()) {
-    in.user.exists = false;
+  Decision& d = slot.last;
+  if (body_length > slot.input.size() || state_length > slot.input.size() - body_length) {
+    // Cannot happen through js/api.js. Never decide on a state not fully
+    // read: that could overwrite a user's real state.
+    d = Decision{};
+    d.status = catalog_entry(ErrorCode::kInternal).status;
+    d.error = ErrorCode::kInternal;
+    d.body = error_body(ErrorCode::kInternal, {});
   } else {
-    in.user.username = read_string(user, "username");
-    in.user.email = read_string(user, "email");
-    in.user.phone = read_string(user, "phone");
-  }
-  in.settings = read_settings(input["settings"]);
+    DecisionInput in;
+    in.op = static_cast<Operation>(op);
+    in.body = std::string_view(slot.input.data(), body_length);
+    in.state = std::string_view(slot.input.data() + body_length, state_length);
+    in.now_ms = read_number<int64_t>(input, "now", 0);
+    in.admin = input["admin"].isTrue();
+    in.random = random;
+    val user = input["user"];
+    if (user.isUndefined() || user.isNull()) {
+      in.user.exists = false;
+    } else {
+      in.user.username = read_string(user, "username");
+      in.user.email = read_string(user, "email");
+      in.user.phone = read_string(user, "phone");
+    }
+    in.settings = read_settings(input["settings"]);
 
-  JsHost js_host(host);
-  static DecisionScratch* scratch = new DecisionScratch();  // lives as long as the module
-  Decision d = decide(in, js_host, *scratch);
+    JsHost js_host(host);
+    static DecisionScratch* scratch = new DecisionScratch();  // lives as long as the module
+    d = decide(in, js_host, *scratch);
+  }
 
   val out = val::object();
   out.set("status", d.status);
   out.set("error", d.error == ErrorCode::kNone ? val::null() : val(std::string(catalog_entry(d.error).code)));
-  out.set("body", d.body);
+  out.set("body", memory_string(d.body));
   out.set("retryAfter", static_cast<double>(d.retry_after_s));
-  out.set("newState", d.state_changed ? val(d.new_state) : val::null());
+  out.set("newState", d.state_changed ? memory_string(d.new_state) : val::null());
   out.set("mfaType", d.mfa_type.empty() ? val::null() : val(d.mfa_type));
   val audit = val::array();
   for (const auto& event : d.audit) audit.call<void>("push", event);
@@ -327,7 +365,8 @@ EMSCRIPTEN_BINDINGS(identity_mfa) {
   emscripten::constant("defaultBodyLimit", static_cast<int>(kDefaultBodyLimit));
 }
 
-// The validation fast path is two plain wasm exports, not embind functions:
+// The validation fast path is two plain wasm exports, not embind functions
+// (a third gives decide() its input buffer):
 // JS calls them directly. embind's invokers, built without eval so that the
 // core loads under a strict Content-Security-Policy, cost more than
 // validating a body does (docs/performance.md). Listed in
@@ -339,5 +378,9 @@ uintptr_t identity_mfa_input_buffer(size_t capacity) {
 }
 uintptr_t identity_mfa_validate_input(int route, size_t len, size_t limit) {
   return identity_mfa::validate_input(route, len, limit);
+}
+// Where JS writes a decision's body and state (decide_js above).
+uintptr_t identity_mfa_decide_buffer(size_t capacity) {
+  return identity_mfa::decide_buffer(capacity);
 }
 }

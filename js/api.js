@@ -111,7 +111,28 @@ function guardHost(host) {
   };
 }
 
+// Bytes a body can take in UTF-8, at most.
+const utf8Bound = (body) => (typeof body === 'string' ? body.length * 3 : body.byteLength);
+
 function makeDecide(module) {
+  let capacity = 0;
+  let inputPtr = 0;
+  const readString = createStringReader(module, 'utf8');
+  const read = (text) => readString(text.ptr, text.length);
+
+  // The body, then the state, into the core's input buffer (bindings/embind.cpp).
+  function writeInput(body, state) {
+    const need = utf8Bound(body) + utf8Bound(state);
+    if (need > capacity) {
+      inputPtr = module._identity_mfa_decide_buffer(need) >>> 0;
+      capacity = need;
+    }
+    const heap = module.HEAPU8; // after the call: it may have grown memory
+    const bodyLength = writeBody(heap, inputPtr, capacity, body);
+    const stateLength = writeBody(heap, inputPtr + bodyLength, capacity - bodyLength, state);
+    return { bodyLength, stateLength };
+  }
+
   return function decide(operation, input = {}, host) {
     const op = OPERATIONS.indexOf(operation);
     if (op < 0) throw new TypeError(`unknown operation: ${operation}`);
@@ -122,11 +143,12 @@ function makeDecide(module) {
     // Only setup and recovery-codes consume random bytes.
     const needsRandom = operation === 'setup' || operation === 'recovery-codes';
     const random = input.random ?? (needsRandom ? host.randomBytes?.(module.randomBytesNeeded) : undefined);
+    const { bodyLength, stateLength } = writeInput(input.body ?? '', input.state ?? '');
     const d = module.decide(
       {
         op,
-        body: input.body ?? '',
-        state: input.state ?? '',
+        bodyLength,
+        stateLength,
         now: input.now ?? Date.now(),
         admin: input.admin === true,
         random,
@@ -135,14 +157,18 @@ function makeDecide(module) {
       },
       guardHost(host),
     );
+    // Read before anything else can call into the core: the texts live in
+    // its memory until the next decision.
+    const bodyText = read(d.body);
+    const newState = d.newState === null ? null : read(d.newState);
     return {
       ok: d.status === 200,
       status: d.status,
       error: d.error,
-      body: JSON.parse(d.body),
-      bodyText: d.body,
+      body: JSON.parse(bodyText),
+      bodyText,
       retryAfter: d.retryAfter,
-      newState: d.newState,
+      newState,
       outbound: d.outbound,
       mfaType: d.mfaType,
       audit: d.audit,
