@@ -127,3 +127,23 @@ test('a validation result does not change when later requests are validated', ()
   mfa.validateEnableRequest('{"recoveryCode":"SECOND-VALUE-XX","mfaType":"sms"}');
   assert.deepStrictEqual(first.value, { recoveryCode: 'FIRST', mfaType: 'email' });
 });
+
+test('decide reads body and state the same from a string, a Buffer and an ArrayBuffer, before and after its buffer grows', () => {
+  const user = { username: 'zoë@example.com' };
+  const random = new Uint8Array(mfa.randomBytesNeeded).fill(7);
+  const setup = mfa.decide('setup', { body: '{"mfaType":"app"}', state: '', now: 1_800_000_000_000, random, user }, host);
+  assert.equal(setup.status, 200);
+  assert.match(setup.newState, /^\{/);
+  const bodies = ['{"mfaType":"app","secret":"ÄÖÜ","passcode":"123456"}', `{"mfaType":"app","pad":"${'é'.repeat(20000)}"}`];
+  for (const text of bodies) {
+    const bytes = new TextEncoder().encode(text);
+    const decisions = [text, Buffer.from(bytes), bytes.buffer].map((body) =>
+      mfa.decide('verify', { body, state: setup.newState, now: 1_800_000_000_000, user }, host));
+    for (const d of decisions) assert.deepStrictEqual(d, decisions[0]);
+    assert.ok(decisions[0].status >= 400, `${decisions[0].status} ${decisions[0].bodyText}`);
+  }
+  // The state survives the trip in and out unchanged where nothing changed it.
+  const status = mfa.decide('status', { state: setup.newState, now: 1_800_000_000_000, user }, host);
+  assert.equal(status.status, 200);
+  assert.equal(status.body.pending[0].mfaType, 'app');
+});
