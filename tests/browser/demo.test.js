@@ -26,7 +26,7 @@ mkdirSync(SHOTS, { recursive: true });
 delete process.env.IDENTITY_MFA_DB;
 
 // A sidecar in demo mode, as `npm start` runs it, on an ephemeral port.
-async function startDemo(t, { blockWasm = false } = {}) {
+async function startDemo(t, { blockWasm = false, staleFirstToken = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-demo-page-'));
   const demo = await prepareDemo({ dataDir: dir, host: '127.0.0.1', port: 0 });
   const app = await buildApp({ config: demo.config, demo: { userId: demo.userId }, logger: false });
@@ -44,6 +44,18 @@ async function startDemo(t, { blockWasm = false } = {}) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   if (blockWasm) await page.route('**/*.wasm', (route) => route.abort());
+  if (staleFirstToken) {
+    // The first session the page gets holds a token the sidecar refuses, as
+    // one that expired while the page stayed open would be.
+    let first = true;
+    await page.route('**/demo/session', async (route) => {
+      const response = await route.fetch();
+      const session = await response.json();
+      if (first) session.token = `${session.token.slice(0, -4)}AAAA`;
+      first = false;
+      await route.fulfill({ response, json: session });
+    });
+  }
   const response = await page.goto(`${base}/`);
   await page.getByText(blockWasm ? 'The page could not start' : 'Validation core loaded').waitFor();
   return {
@@ -206,6 +218,14 @@ test('without its wasm core the page says so and offers nothing to send', async 
     assert.equal(await page.getByRole('button', { name, exact: true }).isDisabled(), true, name);
   }
   assert.ok(!requests.some((u) => u.startsWith(`${base}/v1/`)), 'no MFA route was called');
+});
+
+test('a token refused mid-session is renewed once, and the call goes through', async (t) => {
+  const { page, requests, base } = await startDemo(t, { staleFirstToken: true });
+  await page.locator('#status-enabled').getByText('not enabled').waitFor();
+  assert.equal(requests.filter((u) => u === `${base}/demo/session`).length, 2, 'the session was fetched again');
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await waitForAnswer(page, 'setup', 200);
 });
 
 test.after(() => console.log(`screenshots: ${SHOTS}`));
