@@ -25,8 +25,8 @@ suite "scale-out and faults: two sidecar processes on one PostgreSQL, kill -9, P
   bash scripts/with-postgres.sh env IDENTITY_MFA_TEST_DB=postgres node --test tests/cluster/
 suite "browser: headless Chromium: every enable vector as in Node (both builds), a Vite app, the demo page" \
   node --test tests/browser/
-suite "types: the shipped .d.ts compile for a TypeScript consumer" \
-  npx --no-install tsc -p tests/types/tsconfig.json
+suite "types: the shipped .d.ts compile for a TypeScript consumer (browser-safe package; the server)" \
+  bash -c 'npx --no-install tsc -p tests/types/tsconfig.json && npx --no-install tsc -p tests/types/tsconfig.server.json'
 suite "package: npm pack, install into an empty folder, use" \
   node --test tests/pack/
 suite "fuzz: parser, validator and state machine under ASan + UBSan" \

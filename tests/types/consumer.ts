@@ -32,3 +32,4 @@ const fromEmbedded = await loadEmbedded();
 const fromCdn = await loadIdentityMfa({ locateFile: (file: string) => `https://static.example/identity-mfa/${file}` });
 const sameShape: ValidationResult = fromEmbedded.validateEnableRequest('{}');
 void fromCdn, sameShape;
+

@@ -1,0 +1,8 @@
+// Compiled by `tsc` in `npm test`, with Node's types as a server project has
+// them: identity-mfa/server as a TypeScript user meets it.
+import { buildApp, loadConfig, mintToken, openStore, ConfigError, type Config } from 'identity-mfa/server';
+const config: Config = loadConfig({ IDENTITY_MFA_DB: 'sqlite:./data/example.db' });
+const store = await openStore(config.db);
+const app = await buildApp({ config, store, logger: false, demo: false });
+const token: string = await mintToken(config, { sub: '0192e4a4-6f1c-7a36-9f7e-3c1f2b8d4e55', ttl: 60 });
+void app, token, ConfigError;
