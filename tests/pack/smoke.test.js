@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +21,13 @@ test('the packed tarball installs offline and validates through its public entry
   }
   for (const f of ['index.html', 'app.js', 'forms.js', 'demo.css']) assert.ok(files.includes(`server/demo/page/${f}`), `demo page ${f} ships`);
   assert.ok(files.includes('server/demo/vendor/qrcode.js'), 'the bundled QR encoder ships');
+  // Every file the exports map names (types included) is in the tarball.
+  const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  for (const [entry, target] of Object.entries(exports)) {
+    for (const path of typeof target === 'string' ? [target] : Object.values(target)) {
+      assert.ok(files.includes(path.replace(/^\.\//, '')), `exports["${entry}"] → ${path} ships`);
+    }
+  }
   assert.ok(files.includes('js/index.d.ts') && files.includes('js/index.js'));
   assert.ok(!files.some((f) => /^(core|bindings|tests|build|bench|scripts)\//.test(f)), `no C++ sources, tests or builds: ${files}`);
 
