@@ -1,6 +1,6 @@
 // The ergonomic API over one instance of the wasm module.
 import { catalog } from './catalog.js';
-import { createStringReader, writeBody, isBody } from './strings.js';
+import { createStringReader, writeBody, isBody, utf8Bound } from './strings.js';
 
 /** Routes with a body, in the core's order (core/include/identity_mfa/request.h). */
 export const ROUTES = Object.freeze(['setup', 'verify', 'enable', 'preferred', 'disable', 'recovery-codes']);
@@ -110,9 +110,6 @@ function guardHost(host) {
     pepperedHash: guard((message) => host.pepperedHash(message)),
   };
 }
-
-// Bytes a body can take in UTF-8, at most.
-const utf8Bound = (body) => (typeof body === 'string' ? body.length * 3 : body.byteLength);
 
 function makeDecide(module) {
   let capacity = 0;

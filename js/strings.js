@@ -43,14 +43,22 @@ export function createStringReader(module, encoding) {
 }
 
 /**
+ * The most bytes a body (string, Uint8Array, Buffer or ArrayBuffer) can take
+ * in UTF-8: each UTF-16 unit of a string is at most 3 bytes.
+ */
+export function utf8Bound(body) {
+  return typeof body === 'string' ? body.length * 3 : body.byteLength;
+}
+
+/**
  * Writes a body (string, Uint8Array, Buffer or ArrayBuffer) into wasm memory
  * at `ptr` (capacity `capacity`). Returns the body's length in bytes; a body
  * that does not fit is measured but not written.
  */
 export function writeBody(heap, ptr, capacity, body) {
   if (typeof body === 'string') {
-    // Each UTF-16 unit is at most 3 UTF-8 bytes; a longer string cannot fit.
-    if (body.length * 3 <= capacity) {
+    // Within the bound it is written in place; past it, measured first.
+    if (utf8Bound(body) <= capacity) {
       return encoder.encodeInto(body, heap.subarray(ptr, ptr + capacity)).written;
     }
     const bytes = encoder.encode(body);
