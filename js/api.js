@@ -1,23 +1,14 @@
 // The ergonomic API over one instance of the wasm module.
-import { catalog } from './catalog.js';
+import { catalog, errorBody } from './catalog.js';
+import { DEFAULT_BODY_LIMIT, FIELDS, OPERATIONS, REASONS, ROUTES } from './contract.js';
 import { createStringReader, writeBody, isBody, utf8Bound } from './strings.js';
 
-/** Routes with a body, in the core's order (core/include/identity_mfa/request.h). */
-export const ROUTES = Object.freeze(['setup', 'verify', 'enable', 'preferred', 'disable', 'recovery-codes']);
-/** Operations, in the core's order (core/include/identity_mfa/decide.h). */
-export const OPERATIONS = Object.freeze(['status', ...ROUTES]);
-const FIELD_NAMES = ['mfaType', 'secret', 'recoveryCode', 'passcode', 'countryCode'];
-const DEFAULT_BODY_LIMIT = 16 * 1024;
 // The validation buffer lives in wasm memory: keep it to what a request can be.
 const MAX_BODY_LIMIT = 64 * 1024 * 1024;
 const REASON_MARK = 0xffffffff; // bindings/embind.cpp kReasonMark
 
-function errorBody(index, fields) {
-  const { code, title, message } = catalog[index - 1];
-  const error = { code, title, message };
-  if (fields) error.fields = fields;
-  return error;
-}
+/** "recovery-codes" → "validateRecoveryCodesRequest". */
+export const validatorName = (route) => `validate${route.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase())}Request`;
 
 // Field names come from the request: "__proto__" must become an own
 // property, not reach the prototype setter. Plain assignment is kept for all
@@ -35,7 +26,6 @@ function makeValidate(module) {
   let inputPtr = 0;
   const readString = createStringReader(module, 'utf8');
   const readLatin1 = createStringReader(module, 'latin1');
-  const reasons = module.reasons();
 
   function validateAt(routeIndex, body, options) {
     const bodyLimit = options?.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -64,12 +54,12 @@ function makeValidate(module) {
     }
     for (let i = 0, p = at + 6; i < count; i++, p += 5) {
       const field = words[p] | 0;
-      const name = field >= 0 ? FIELD_NAMES[field] : text.substr(words[p + 1], words[p + 2]);
-      const value = words[p + 4] === REASON_MARK ? reasons[words[p + 3]] : text.substr(words[p + 3], words[p + 4]);
+      const name = field >= 0 ? FIELDS[field] : text.substr(words[p + 1], words[p + 2]);
+      const value = words[p + 4] === REASON_MARK ? REASONS[words[p + 3]] : text.substr(words[p + 3], words[p + 4]);
       setOwn(entries, name, value);
     }
     if (error === 0) return { ok: true, value: entries ?? {} };
-    return { ok: false, status: words[at + 1], error: errorBody(error, entries) };
+    return { ok: false, status: words[at + 1], error: errorBody(catalog[error - 1].code, entries) };
   }
 
   function validateRequest(route, body, options) {
@@ -158,11 +148,12 @@ function makeDecide(module) {
     // its memory until the next decision.
     const bodyText = read(d.body);
     const newState = d.newState === null ? null : read(d.newState);
+    const body = JSON.parse(bodyText);
     return {
       ok: d.status === 200,
       status: d.status,
-      error: d.error,
-      body: JSON.parse(bodyText),
+      error: d.error === null ? null : body, // the error body, as validation gives it
+      body,
       bodyText,
       retryAfter: d.retryAfter,
       newState,
@@ -178,12 +169,7 @@ export function createApi(module) {
   const { validateRequest, forRoute } = makeValidate(module);
   return Object.freeze({
     validateRequest,
-    validateSetupRequest: forRoute('setup'),
-    validateVerifyRequest: forRoute('verify'),
-    validateEnableRequest: forRoute('enable'),
-    validatePreferredRequest: forRoute('preferred'),
-    validateDisableRequest: forRoute('disable'),
-    validateRecoveryCodesRequest: forRoute('recovery-codes'),
+    ...Object.fromEntries(ROUTES.map((route) => [validatorName(route), forRoute(route)])),
     decide: makeDecide(module),
     randomBytesNeeded: module.randomBytesNeeded,
     // Primitives, for tests and tools.

@@ -2,9 +2,9 @@
 // one file, no fetch, no asset to serve; ~14 KB more gzipped than the fetched
 // build (docs/performance.md). Same core, same API as identity-mfa/load.
 import createIdentityMfaModule from './wasm/identity_mfa.embedded.mjs';
-import { createApi, ROUTES, OPERATIONS } from './api.js';
+import { createApi } from './api.js';
 
-export { ROUTES, OPERATIONS };
+export { ROUTES, OPERATIONS } from './contract.js';
 
 export async function loadIdentityMfa(overrides = {}) {
   return createApi(await createIdentityMfaModule({ ...overrides }));

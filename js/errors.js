@@ -1,7 +1,7 @@
-import { catalogEntry } from './catalog.js';
+import { catalogEntry, errorBody } from './catalog.js';
 
 /**
- * A catalog error (CONTRACT §4) as a JavaScript Error: `.code` is the
+ * A catalog error as a JavaScript Error: `.code` is the
  * catalog code ("IDE-0001"), `.status` the HTTP status, `.fields` the
  * per-field reasons when the error names fields.
  */
@@ -20,17 +20,13 @@ export class IdentityMfaError extends Error {
 
   /** The response body the server sends for this error. */
   toJSON() {
-    const body = { code: this.code, title: this.title, message: this.message };
-    if (this.fields) body.fields = this.fields;
-    return body;
+    return errorBody(this.code, this.fields);
   }
 
-  /** The error of a failed validation result or decision. */
+  /** The error of a failed validation result or decision (both carry the error body). */
   static from(result) {
     if (result.ok) throw new TypeError('IdentityMfaError.from() needs a failed result');
-    const error = result.error;
-    const code = typeof error === 'string' ? error : error.code;
-    const fields = typeof error === 'string' ? result.body?.fields : error.fields;
+    const { code, fields } = result.error;
     return new IdentityMfaError(code, { status: result.status, fields, retryAfter: result.retryAfter });
   }
 }

@@ -4,9 +4,9 @@
 // `overrides` go to the Emscripten module: `locateFile` to serve the .wasm
 // from elsewhere, or `wasmBinary` / `instantiateWasm` to bring it yourself.
 import createIdentityMfaModule from './wasm/identity_mfa.mjs';
-import { createApi, ROUTES, OPERATIONS } from './api.js';
+import { createApi } from './api.js';
 
-export { ROUTES, OPERATIONS };
+export { ROUTES, OPERATIONS } from './contract.js';
 
 // Written as `new URL(literal, import.meta.url)` so that bundlers (Vite,
 // webpack, Rollup) ship the .wasm as an asset and rewrite this URL.

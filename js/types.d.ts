@@ -1,26 +1,20 @@
 import type { CatalogEntry } from './catalog.js';
+import type { ErrorCode, MfaType, Operation, RequestValues, Route, TotpAlgorithm, TotpDigits } from './contract.js';
 
-export type Route = 'setup' | 'verify' | 'enable' | 'preferred' | 'disable' | 'recovery-codes';
-export type Operation = 'status' | Route;
-export type MfaType = 'app' | 'email' | 'sms';
+export type * from './contract.js';
 export type Body = string | Uint8Array | ArrayBuffer;
 
 /** The JSON error body the server sends. */
 export interface ErrorBody {
-  code: string;
+  code: ErrorCode;
   title: string;
   message: string;
   /** Field name → reason, when the error concerns particular fields. */
   fields?: Record<string, string>;
 }
 
-export interface RequestValue {
-  mfaType?: MfaType;
-  secret?: string;
-  recoveryCode?: string;
-  passcode?: string;
-  countryCode?: string;
-}
+/** Any valid body's value: the fields of some route. */
+export type RequestValue = Partial<RequestValues[Route]> & { [field: string]: string | undefined };
 
 export type ValidationResult<V = RequestValue> =
   | { ok: true; value: V }
@@ -33,7 +27,7 @@ export interface ValidateOptions {
 
 /** HMACs for the core. Return null on failure; never throw (throws are caught). */
 export interface CryptoHost {
-  hmac(algorithm: 'SHA1' | 'SHA256' | 'SHA512', key: Uint8Array, message: Uint8Array): Uint8Array | null;
+  hmac(algorithm: TotpAlgorithm, key: Uint8Array, message: Uint8Array): Uint8Array | null;
   /** HMAC-SHA-256 under the server's pepper. */
   pepperedHash(message: Uint8Array): Uint8Array | null;
   /** CSPRNG bytes; used when `random` is not given to decide(). */
@@ -50,8 +44,9 @@ export interface UserProfile {
 
 export interface Settings {
   issuer?: string;
-  algorithm?: 'SHA1' | 'SHA256' | 'SHA512';
-  digits?: 6 | 7 | 8;
+  algorithm?: TotpAlgorithm;
+  digits?: TotpDigits;
+  /** Seconds, within TOTP.period (contract.js). */
   period?: number;
   pendingTtlMs?: number;
   bodyLimit?: number;
@@ -83,8 +78,8 @@ export interface Outbound {
 export interface Decision {
   ok: boolean;
   status: number;
-  /** The catalog code, or null on success. */
-  error: string | null;
+  /** The error body (as validation gives it), or null on success. */
+  error: ErrorBody | null;
   /** The response body as an object … */
   body: any;
   /** … and as the exact text to send. */
@@ -99,14 +94,16 @@ export interface Decision {
   audit: string[];
 }
 
-export interface IdentityMfa {
-  validateRequest(route: Route, body: Body, options?: ValidateOptions): ValidationResult;
-  validateSetupRequest(body: Body, options?: ValidateOptions): ValidationResult<{ mfaType: MfaType }>;
-  validateVerifyRequest(body: Body, options?: ValidateOptions): ValidationResult<{ passcode: string; mfaType: MfaType; secret?: string; countryCode?: string }>;
-  validateEnableRequest(body: Body, options?: ValidateOptions): ValidationResult<{ recoveryCode: string; mfaType: MfaType; secret?: string }>;
-  validatePreferredRequest(body: Body, options?: ValidateOptions): ValidationResult<{ mfaType: MfaType; secret?: string }>;
-  validateDisableRequest(body: Body, options?: ValidateOptions): ValidationResult<{ mfaType: MfaType; passcode?: string; recoveryCode?: string }>;
-  validateRecoveryCodesRequest(body: Body, options?: ValidateOptions): ValidationResult<{ passcode?: string; recoveryCode?: string }>;
+/** "recovery-codes" → "RecoveryCodes" */
+type Pascal<S extends string> = S extends `${infer A}-${infer B}` ? `${Capitalize<A>}${Pascal<B>}` : Capitalize<S>;
+
+/** validateSetupRequest, validateVerifyRequest, …: one per route, typed by its body. */
+export type RouteValidators = {
+  [R in Route as `validate${Pascal<R>}Request`]: (body: Body, options?: ValidateOptions) => ValidationResult<RequestValues[R]>;
+};
+
+export interface IdentityMfa extends RouteValidators {
+  validateRequest<R extends Route>(route: R, body: Body, options?: ValidateOptions): ValidationResult<RequestValues[R]>;
   /** One decision of the MFA state machine. */
   decide(operation: Operation, input: DecisionInput, host: CryptoHost): Decision;
   readonly randomBytesNeeded: number;

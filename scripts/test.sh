@@ -13,6 +13,8 @@ suite() {
   passed=$((passed + 1))
 }
 
+suite "contract: the files generated from contract/api.mjs are up to date" \
+  node scripts/generate.mjs --check
 suite "native: GoogleTest over the shared vectors (OpenSSL HMAC)" \
   ctest --test-dir build/native --output-on-failure
 suite "wasm: node:test over the shared vectors, API, catalog, native/wasm parity" \

@@ -4,14 +4,14 @@ import Fastify from 'fastify';
 import { createVerifier } from './auth.js';
 import { sendError } from './errors.js';
 import { createMetrics } from './metrics.js';
-import { openApiDocument } from './openapi.js';
+import { openApiText } from './openapi.js';
 import { identityMfaRoutes } from './plugin.js';
 import { createSealer } from './secrets.js';
 import { createSender } from './senders.js';
 import { openStore } from './store/index.js';
 import { demoRoutes } from './demo/routes.js';
 
-// Never logged, wherever they appear (CONTRACT §5 "Logs and audit").
+// Never logged, wherever they appear (docs/security.md, "Audit and logs").
 // (Request URLs stay readable: they hold only the user id.)
 export const REDACT = [
   'req.headers.authorization', 'req.headers.cookie',
@@ -64,7 +64,7 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
     }
   });
   app.get('/metrics', async (request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  app.get('/openapi.json', async () => openApiDocument());
+  app.get('/openapi.json', async (request, reply) => reply.type('application/json; charset=utf-8').send(openApiText()));
 
   app.setNotFoundHandler((request, reply) => sendError(reply, 'IDE-0908'));
   app.setErrorHandler((error, request, reply) => {

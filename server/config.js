@@ -1,6 +1,8 @@
-// Configuration (CONTRACT §6): environment variables, mirrored by the flags
-// of `identity-mfa serve`. Parsing is strict: a bad value stops start-up with
-// a message that names the setting, never a stack trace.
+// Configuration (docs/contract.md, "Configuration"): environment variables,
+// mirrored by the flags of `identity-mfa serve`. Parsing is strict: a bad
+// value stops start-up with a message that names the setting, never a stack
+// trace.
+import { DEFAULT_BODY_LIMIT, TOTP } from 'identity-mfa/contract';
 
 export class ConfigError extends Error {
   constructor(message) {
@@ -35,9 +37,9 @@ const DEFAULTS = {
   db: 'sqlite:./data/identity-mfa.db',
   issuer: 'identity-mfa',
   sender: 'outbox',
-  totpAlgorithm: 'SHA1',
-  totpDigits: '6',
-  totpPeriod: '30',
+  totpAlgorithm: TOTP.defaults.algorithm,
+  totpDigits: String(TOTP.defaults.digits),
+  totpPeriod: String(TOTP.defaults.period),
   adminScope: 'mfa:admin',
   dataDir: './data',
 };
@@ -114,17 +116,17 @@ export function loadConfig(env = process.env, flags = {}) {
     sender: parseSender(raw.sender),
     totp: {
       algorithm: raw.totpAlgorithm,
-      digits: parseInteger('totpDigits', raw.totpDigits, 6, 8),
-      period: parseInteger('totpPeriod', raw.totpPeriod, 1, 300),
+      digits: Number(raw.totpDigits),
+      period: parseInteger('totpPeriod', raw.totpPeriod, TOTP.period.min, TOTP.period.max),
     },
     adminScope: raw.adminScope,
     dataDir: raw.dataDir,
-    bodyLimit: 16 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
   };
-  if (!['SHA1', 'SHA256', 'SHA512'].includes(config.totp.algorithm)) {
-    throw new ConfigError(`${describe('totpAlgorithm')} must be SHA1, SHA256 or SHA512`);
+  if (!TOTP.algorithms.includes(config.totp.algorithm)) {
+    throw new ConfigError(`${describe('totpAlgorithm')} must be one of ${TOTP.algorithms.join(', ')}`);
   }
-  if (config.totp.digits === 7) throw new ConfigError(`${describe('totpDigits')} must be 6 or 8`);
+  if (!TOTP.digits.includes(config.totp.digits)) throw new ConfigError(`${describe('totpDigits')} must be one of ${TOTP.digits.join(', ')}`);
   if (config.jwtSecret !== undefined && Buffer.byteLength(config.jwtSecret) < 32) {
     throw new ConfigError(`${describe('jwtSecret')} must be at least 32 bytes`);
   }

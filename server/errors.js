@@ -1,12 +1,6 @@
-// Catalog error bodies for the server's own steps (auth, path, routing).
-import { catalogEntry } from 'identity-mfa/catalog';
-
-export function errorBody(code, fields) {
-  const { title, message } = catalogEntry(code);
-  const body = { code, title, message };
-  if (fields) body.fields = fields;
-  return body;
-}
+// Error answers for the server's own steps (auth, path, routing): the body
+// is the catalog's, built by the package's errorBody().
+import { catalogEntry, errorBody } from 'identity-mfa/catalog';
 
 export function sendError(reply, code, { status, fields } = {}) {
   return reply

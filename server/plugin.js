@@ -1,8 +1,10 @@
 // The MFA routes as a Fastify plugin. For each request, in the order of
-// CONTRACT §3: bearer token (1-2), path id (3), owner or admin (4), body size
-// and content type (5-6, by Fastify's parser), then one decision of the core
-// (6-13) on the user's stored state, stored back with a compare-and-set.
+// docs/contract.md ("Request validation"): bearer token (1-2), path id (3),
+// owner or admin (4), body size and content type (5-6, by Fastify's parser),
+// then one decision of the core (6-13) on the user's stored state, stored
+// back with a compare-and-set.
 import { decide } from 'identity-mfa';
+import { ENDPOINTS } from 'identity-mfa/contract';
 import { createNodeHost } from 'identity-mfa/node';
 import { AuthError, bearerToken } from './auth.js';
 import { sendError } from './errors.js';
@@ -13,15 +15,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // many, the request fails cleanly rather than spinning.
 const MAX_ATTEMPTS = 8;
 
-export const ROUTES = [
-  { method: 'GET', url: '/v1/users/:id/mfa', operation: 'status' },
-  { method: 'POST', url: '/v1/users/:id/mfa/setup', operation: 'setup' },
-  { method: 'POST', url: '/v1/users/:id/mfa/verify', operation: 'verify' },
-  { method: 'POST', url: '/v1/users/:id/mfa/enable', operation: 'enable' },
-  { method: 'PATCH', url: '/v1/users/:id/mfa/preferred', operation: 'preferred' },
-  { method: 'POST', url: '/v1/users/:id/mfa/disable', operation: 'disable' },
-  { method: 'POST', url: '/v1/users/:id/mfa/recovery-codes', operation: 'recovery-codes' },
-];
+/** The contract's routes, in Fastify's path syntax. */
+export const ROUTES = ENDPOINTS.map(({ method, path, operation }) => ({ method, url: path.replace(/\{(\w+)\}/g, ':$1'), operation }));
 
 /**
  * Options: { config, store, verifier, sealer, sender, metrics?, clock? }.

@@ -1,20 +1,20 @@
 #include "identity_mfa/crypto_host.h"
 
+#include "identity_mfa/contract.h"
+
 namespace identity_mfa {
 
-const char* hash_alg_name(HashAlg alg) {
-  switch (alg) {
-    case HashAlg::kSha1: return "SHA1";
-    case HashAlg::kSha256: return "SHA256";
-    case HashAlg::kSha512: return "SHA512";
-  }
-  return "SHA1";
-}
+// HashAlg's order is the contract's list of TOTP algorithms.
+constexpr int kHashAlgCount = 3;
+static_assert(sizeof(kTotpAlgorithmNames) / sizeof(kTotpAlgorithmNames[0]) == kHashAlgCount,
+              "HashAlg must name every TOTP algorithm of the contract");
+
+const char* hash_alg_name(HashAlg alg) { return kTotpAlgorithmNames[static_cast<int>(alg)]; }
 
 std::optional<HashAlg> parse_hash_alg(std::string_view name) {
-  if (name == "SHA1") return HashAlg::kSha1;
-  if (name == "SHA256") return HashAlg::kSha256;
-  if (name == "SHA512") return HashAlg::kSha512;
+  for (int i = 0; i < kHashAlgCount; ++i) {
+    if (name == kTotpAlgorithmNames[i]) return static_cast<HashAlg>(i);
+  }
   return std::nullopt;
 }
 

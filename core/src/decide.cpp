@@ -430,8 +430,8 @@ void Decider::regenerate() {
 Decision Decider::run(MfaState state) {
   state_ = std::move(state);
   std::optional<MfaType> type;
-  if (in_.op != Operation::kStatus && in_.op != Operation::kRecoveryCodes) {
-    type = parse_mfa_type(*field(Field::kMfaType));
+  if (auto name = request_ ? field(Field::kMfaType) : std::nullopt) {
+    type = parse_mfa_type(*name);
     d_.mfa_type = mfa_type_name(*type);
   }
   switch (in_.op) {
@@ -466,14 +466,13 @@ Decision fail_early(ErrorCode code, int status, const std::vector<FieldEntry>& f
 
 Decision decide(const DecisionInput& in, CryptoHost& host, DecisionScratch& scratch) {
   const ValidationResult* request = nullptr;
-  if (in.op != Operation::kStatus) {
+  if (has_body(in.op)) {
     request = &scratch.validator.validate(route_of(in.op), in.body, in.settings.body_limit);
     if (!request->ok()) return fail_early(request->error, request->status, request->entries);
   }
   if (!in.user.exists) return fail_early(ErrorCode::kUserNotFound, 404, {});
   const Settings& cfg = in.settings;
-  bool settings_ok = cfg.totp.digits >= 6 && cfg.totp.digits <= 8 && cfg.totp.period >= 1 &&
-                     cfg.totp.period <= 3600 && cfg.pending_ttl_ms > 0;
+  bool settings_ok = totp_params_allowed(cfg.totp) && cfg.pending_ttl_ms > 0;
   if (!settings_ok) return fail_early(ErrorCode::kOperationFailed, 500, {});
   auto state = scratch.states.read(in.state);
   bool needs_random = in.op == Operation::kSetup || in.op == Operation::kRecoveryCodes;

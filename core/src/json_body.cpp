@@ -12,19 +12,7 @@ namespace ondemand = simdjson::ondemand;
 
 static_assert(kInputPadding == simdjson::SIMDJSON_PADDING, "kInputPadding must match simdjson");
 
-// Field names by length first: one memcmp at most per key.
-int lookup_field(std::string_view name) {
-  Field f;
-  switch (name.size()) {
-    case 6: f = Field::kSecret; break;
-    case 7: f = Field::kMfaType; break;
-    case 8: f = Field::kPasscode; break;
-    case 11: f = Field::kCountryCode; break;
-    case 12: f = Field::kRecoveryCode; break;
-    default: return -1;
-  }
-  return std::memcmp(name.data(), field_name(f), name.size()) == 0 ? static_cast<int>(f) : -1;
-}
+int lookup_field(std::string_view name) { return field_by_name(name); }
 
 namespace {
 

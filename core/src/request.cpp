@@ -9,63 +9,14 @@ namespace identity_mfa {
 
 namespace {
 
-// Reasons named in an error's `fields` (part of the contract's test
-// vectors), in Reason order.
-constexpr std::string_view kReasons[kReasonCount] = {
-    "unexpected field",
-    "required",
-    "required when mfaType is app",
-    "must be a string",
-    "must be 6 to 8 ASCII digits",
-    "must be two ASCII letters",
-    "must be at most 128 characters",
-    "must be at most 64 characters",
-    "send only one of passcode and recoveryCode",
-    "send one of passcode and recoveryCode",
-    "only the app factor can be disabled with a passcode",
-    "duplicate field",
-};
-
-constexpr uint8_t bit(Field f) { return static_cast<uint8_t>(1u << static_cast<int>(f)); }
-
-struct RouteSchema {
-  uint8_t allowed;            // fields the body may hold
-  uint8_t required;           // fields that must be present and non-empty
-  bool secret_for_app;        // step 11: `secret` required when mfaType is app
-  bool codes_exclusive;       // passcode and recoveryCode: at most one
-  bool one_code_required;     // ... and at least one
-  bool passcode_only_for_app; // a passcode can only disable the app factor
-};
-
-constexpr RouteSchema kSchemas[kRouteCount] = {
-    // kSetup
-    {bit(Field::kMfaType), bit(Field::kMfaType), false, false, false, false},
-    // kVerify
-    {static_cast<uint8_t>(bit(Field::kPasscode) | bit(Field::kMfaType) | bit(Field::kSecret) |
-                          bit(Field::kCountryCode)),
-     static_cast<uint8_t>(bit(Field::kPasscode) | bit(Field::kMfaType)), true, false, false, false},
-    // kEnable
-    {static_cast<uint8_t>(bit(Field::kRecoveryCode) | bit(Field::kMfaType) | bit(Field::kSecret)),
-     static_cast<uint8_t>(bit(Field::kRecoveryCode) | bit(Field::kMfaType)), true, false, false,
-     false},
-    // kPreferred
-    {static_cast<uint8_t>(bit(Field::kMfaType) | bit(Field::kSecret)), bit(Field::kMfaType), false,
-     false, false, false},
-    // kDisable
-    {static_cast<uint8_t>(bit(Field::kMfaType) | bit(Field::kPasscode) | bit(Field::kRecoveryCode)),
-     bit(Field::kMfaType), false, true, false, true},
-    // kRecoveryCodes
-    {static_cast<uint8_t>(bit(Field::kPasscode) | bit(Field::kRecoveryCode)), 0, false, true, true,
-     false},
-};
-
-// Fields in the order errors name them (the upstream schema's order).
-constexpr Field kFieldOrder[kFieldCount] = {Field::kPasscode, Field::kRecoveryCode, Field::kMfaType,
-                                            Field::kSecret, Field::kCountryCode};
-
 bool is_digits(std::string_view s, size_t min, size_t max) {
   if (s.size() < min || s.size() > max) return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_letters(std::string_view s, size_t length) {
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  return s.size() == length && std::all_of(s.begin(), s.end(), letter);
 }
 
 // Length in Unicode code points of valid UTF-8: bytes that start a character.
@@ -74,46 +25,36 @@ size_t code_points(std::string_view s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-bool is_two_letters(std::string_view s) {
-  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
-  return s.size() == 2 && letter(s[0]) && letter(s[1]);
+// Step 9 for one non-empty string value: true when its format holds.
+bool format_holds(const FieldFormat& format, std::string_view value) {
+  switch (format.kind) {
+    case FormatKind::kDigits: return is_digits(value, format.min, format.max);
+    case FormatKind::kLetters: return is_letters(value, format.min);
+    case FormatKind::kMaxLength: return code_points(value) <= format.max;
+    case FormatKind::kMfaType: return true;  // step 10
+  }
+  return true;
 }
 
 }  // namespace
 
-std::string_view reason_text(Reason reason) { return kReasons[static_cast<int>(reason)]; }
+std::string_view reason_text(Reason reason) { return kReasonTexts[static_cast<int>(reason)]; }
 
 int reason_of(std::string_view text) {
   for (int i = 0; i < kReasonCount; ++i) {
-    if (text.data() == kReasons[i].data()) return i;
+    if (text.data() == kReasonTexts[i].data()) return i;
   }
   return -1;
 }
 
-const char* field_name(Field field) {
-  switch (field) {
-    case Field::kMfaType: return "mfaType";
-    case Field::kSecret: return "secret";
-    case Field::kRecoveryCode: return "recoveryCode";
-    case Field::kPasscode: return "passcode";
-    case Field::kCountryCode: return "countryCode";
-  }
-  return "";
-}
+const char* field_name(Field field) { return kFieldNames[static_cast<int>(field)]; }
 
-const char* mfa_type_name(MfaType type) {
-  switch (type) {
-    case MfaType::kApp: return "app";
-    case MfaType::kEmail: return "email";
-    case MfaType::kSms: return "sms";
-  }
-  return "";
-}
+const char* mfa_type_name(MfaType type) { return kMfaTypeNames[static_cast<int>(type)]; }
 
 std::optional<MfaType> parse_mfa_type(std::string_view name) {
-  if (name == "app") return MfaType::kApp;
-  if (name == "email") return MfaType::kEmail;
-  if (name == "sms") return MfaType::kSms;
+  for (int t = 0; t < kMfaTypeCount; ++t) {
+    if (name == kMfaTypeNames[t]) return static_cast<MfaType>(t);
+  }
   return std::nullopt;
 }
 
@@ -170,7 +111,8 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
   result.error = ErrorCode::kNone;
   result.status = 200;
   result.entries.clear();
-  const RouteSchema& schema = kSchemas[static_cast<int>(route)];
+  const BodySchema& schema = kBodySchemas[static_cast<int>(route)];
+  auto has_rule = [&](Rule rule) { return (schema.rules & rule) != 0; };
 
   // Step 5: size.
   if (len > limit) {
@@ -193,32 +135,29 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
   if (!result.entries.empty()) return fail(ErrorCode::kUnexpectedFields);
 
   // Step 8: required fields absent, null or "".
-  for (Field f : kFieldOrder) {
+  for (int i = 0; i < kFieldCount; ++i) {
+    auto f = static_cast<Field>(i);
     if ((schema.required & bit(f)) && !present(f)) note(f, reason_text(Reason::kRequired));
   }
-  if (schema.one_code_required && !present(Field::kPasscode) && !present(Field::kRecoveryCode)) {
+  if (has_rule(kRuleOneCodeRequired) && !present(Field::kPasscode) && !present(Field::kRecoveryCode)) {
     note(Field::kPasscode, reason_text(Reason::kOneOf));
     note(Field::kRecoveryCode, reason_text(Reason::kOneOf));
   }
   if (!result.entries.empty()) return fail(ErrorCode::kMissingFields);
 
   // Step 9: types and formats.
-  for (Field f : kFieldOrder) {
+  for (int i = 0; i < kFieldCount; ++i) {
+    auto f = static_cast<Field>(i);
     const Member* m = find(f);
     if (!m || m->kind == Kind::kNull) continue;
     if (m->kind != Kind::kString) {
       note(f, reason_text(Reason::kNotString));
       continue;
     }
-    if (m->text.empty()) continue;
-    if (f == Field::kPasscode && !is_digits(m->text, 6, 8)) note(f, reason_text(Reason::kPasscode));
-    if (f == Field::kCountryCode && !is_two_letters(m->text)) note(f, reason_text(Reason::kCountryCode));
-    if (f == Field::kSecret && code_points(m->text) > kMaxSecretLength) note(f, reason_text(Reason::kSecretLength));
-    if (f == Field::kRecoveryCode && code_points(m->text) > kMaxRecoveryCodeLength) {
-      note(f, reason_text(Reason::kRecoveryLength));
-    }
+    const FieldFormat& format = kFieldFormats[i];
+    if (!m->text.empty() && !format_holds(format, m->text)) note(f, reason_text(format.reason));
   }
-  if (result.entries.empty() && schema.codes_exclusive && present(Field::kPasscode) &&
+  if (result.entries.empty() && has_rule(kRuleCodesExclusive) && present(Field::kPasscode) &&
       present(Field::kRecoveryCode)) {
     note(Field::kPasscode, reason_text(Reason::kOnlyOne));
     note(Field::kRecoveryCode, reason_text(Reason::kOnlyOne));
@@ -230,13 +169,13 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
   if (schema.allowed & bit(Field::kMfaType)) {
     type = parse_mfa_type(find(Field::kMfaType)->text);
     if (!type) return fail(ErrorCode::kInvalidType);
-    if (schema.passcode_only_for_app && *type != MfaType::kApp && present(Field::kPasscode)) {
+    if (has_rule(kRulePasscodeOnlyForApp) && *type != MfaType::kApp && present(Field::kPasscode)) {
       note(Field::kPasscode, reason_text(Reason::kPasscodeApp));
       return fail(ErrorCode::kBadRequest);
     }
   }
   // Step 11: the app factor needs its secret.
-  if (schema.secret_for_app && type == MfaType::kApp && !present(Field::kSecret)) {
+  if (has_rule(kRuleSecretForApp) && type == MfaType::kApp && !present(Field::kSecret)) {
     note(Field::kSecret, reason_text(Reason::kSecretForApp));
     return fail(ErrorCode::kMissingFields);
   }

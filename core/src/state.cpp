@@ -70,8 +70,8 @@ bool read_totp_member(std::string_view key, ondemand::value v, std::string* secr
                       int64_t* last_step, bool* known) {
   *known = true;
   if (key == "secret") return read_value(v, secret);
-  if (key == "digits") return read_value(v, &p->digits) && p->digits >= 6 && p->digits <= 8;
-  if (key == "period") return read_value(v, &p->period) && p->period > 0 && p->period <= 3600;
+  if (key == "digits") return read_value(v, &p->digits) && totp_digits_allowed(p->digits);
+  if (key == "period") return read_value(v, &p->period) && totp_period_allowed(p->period);
   if (key == "lastStep") return read_value(v, last_step);
   if (key == "algorithm") {
     std::string name;

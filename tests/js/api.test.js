@@ -73,17 +73,17 @@ test('out-of-range numbers are TypeErrors or catalog errors, never a wasm trap',
   const body = '{"mfaType":"app"}';
   for (const settings of [{ digits: 1e300 }, { digits: NaN }, { digits: 12 }, { period: -5 }, { pendingTtlMs: -1 }]) {
     const d = mfa.decide('setup', { body, user: { username: 'a' }, settings }, host);
-    assert.ok(d.status === 200 || d.error === 'IDE-0045', JSON.stringify(settings));
+    assert.ok(d.status === 200 || d.error?.code === 'IDE-0045', JSON.stringify(settings));
     if (d.status === 200) assert.match(d.body.url, /digits=6&period=30$/);
   }
-  assert.equal(mfa.decide('setup', { body, user: { username: 'a' }, settings: { digits: 12 } }, host).error, 'IDE-0045');
+  assert.equal(mfa.decide('setup', { body, user: { username: 'a' }, settings: { digits: 12 } }, host).error.code, 'IDE-0045');
 });
 
 test('a host that throws makes the operation fail with IDE-0045, not a crash', () => {
   const throwing = { hmac() { throw new Error('HSM down'); }, pepperedHash() { throw new Error('HSM down'); }, randomBytes: host.randomBytes };
   const d = mfa.decide('setup', { body: '{"mfaType":"app"}', user: { username: 'ada' } }, throwing);
   assert.equal(d.status, 500);
-  assert.equal(d.error, 'IDE-0045');
+  assert.equal(d.error.code, 'IDE-0045');
   assert.equal(d.newState, null);
   // The instance still works afterwards.
   assert.equal(mfa.decide('setup', { body: '{"mfaType":"app"}', user: { username: 'ada' } }, host).status, 200);

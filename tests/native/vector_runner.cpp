@@ -70,10 +70,9 @@ std::string case_body(dom::element c) {
 static const ValidationResult& validate_case(dom::element c, RequestValidator& v) {
   std::string_view route_name;
   (void)c["route"].get(route_name);
-  static const char* kRoutes[] = {"setup", "verify", "enable", "preferred", "disable", "recovery-codes"};
   int route = 0;
   for (int i = 0; i < kRouteCount; ++i) {
-    if (route_name == kRoutes[i]) route = i;
+    if (route_name == kRouteNames[i]) route = i;
   }
   uint64_t limit = kDefaultBodyLimit;
   (void)c["bodyLimit"].get(limit);
@@ -136,8 +135,6 @@ class FailingHost : public CryptoHost {
   }
   std::optional<std::string> peppered_hash(std::string_view) override { return std::nullopt; }
 };
-
-const char* kOperations[] = {"status", "setup", "verify", "enable", "preferred", "disable", "recovery-codes"};
 
 Settings read_settings(dom::element scenario) {
   Settings s;
@@ -233,7 +230,7 @@ void run_scenario(dom::element scenario, const std::string& pepper,
 
     DecisionInput in;
     for (int i = 0; i < kOperationCount; ++i) {
-      if (op_name == kOperations[i]) in.op = static_cast<Operation>(i);
+      if (op_name == kOperationNames[i]) in.op = static_cast<Operation>(i);
     }
     std::string random = from_hex(random_hex);
     in.body = body;

@@ -1,4 +1,5 @@
-// The MFA state machine (CONTRACT §2, §5): one decision per request.
+// The MFA state machine (docs/contract.md, "The enable flow"): one decision
+// per request.
 //
 // Given the operation, the raw body, the user's stored state, the time and
 // random bytes, `decide` returns either a catalog error or the new state plus
@@ -20,21 +21,12 @@
 
 namespace identity_mfa {
 
-enum class Operation : uint8_t {
-  kStatus,         // GET  /v1/users/{id}/mfa
-  kSetup,          // POST .../mfa/setup
-  kVerify,         // POST .../mfa/verify
-  kEnable,         // POST .../mfa/enable
-  kPreferred,      // PATCH .../mfa/preferred
-  kDisable,        // POST .../mfa/disable
-  kRecoveryCodes,  // POST .../mfa/recovery-codes
-};
-constexpr int kOperationCount = 7;
+// The operations (Operation, in contract.h) each take the body of their
+// Route, if any: kOperationRoute.
+inline bool has_body(Operation op) { return kOperationRoute[static_cast<int>(op)] >= 0; }
+inline Route route_of(Operation op) { return static_cast<Route>(kOperationRoute[static_cast<int>(op)]); }
 
-// The route whose body an operation takes (not for kStatus).
-inline Route route_of(Operation op) { return static_cast<Route>(static_cast<int>(op) - 1); }
-
-// Timings of CONTRACT §5.
+// Timings (docs/contract.md, "Security rules").
 constexpr int64_t kDefaultPendingTtlMs = 10 * 60 * 1000;
 constexpr int64_t kCodeTtlMs = 5 * 60 * 1000;        // email/SMS codes
 constexpr int64_t kResendIntervalMs = 30 * 1000;     // between email/SMS sends

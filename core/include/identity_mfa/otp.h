@@ -7,15 +7,22 @@
 #include <string>
 #include <string_view>
 
+#include "identity_mfa/contract.h"
 #include "identity_mfa/crypto_host.h"
 
 namespace identity_mfa {
 
+// The parameters of an app factor; the contract's defaults.
 struct TotpParams {
-  HashAlg alg = HashAlg::kSha1;
-  int digits = 6;   // 6 or 8
-  int period = 30;  // seconds
+  HashAlg alg = static_cast<HashAlg>(kTotpDefaultAlgorithm);
+  int digits = kTotpDefaultDigits;
+  int period = kTotpDefaultPeriod;  // seconds
 };
+
+// Whether an enrollment may use these parameters (the contract's one set).
+inline bool totp_params_allowed(const TotpParams& p) {
+  return totp_digits_allowed(p.digits) && totp_period_allowed(p.period);
+}
 
 // The zero-padded `digits`-long code for `counter`, or nullopt when the host
 // HMAC failed or `digits` is outside 6..8.

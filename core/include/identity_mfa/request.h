@@ -1,5 +1,6 @@
-// Request validation, CONTRACT §3 steps 5–11: a pure function of the body,
-// run by the server and, through the wasm package, by browsers.
+// Request validation, steps 5–11 of docs/contract.md: a pure function of the
+// body, run by the server and, through the wasm package, by browsers. The
+// routes, fields, formats and reasons are the contract's (contract.h).
 #ifndef IDENTITY_MFA_REQUEST_H_
 #define IDENTITY_MFA_REQUEST_H_
 
@@ -10,55 +11,18 @@
 #include <string_view>
 #include <vector>
 
+#include "identity_mfa/contract.h"
 #include "identity_mfa/errors.h"
 
 namespace identity_mfa {
 
-// Routes with a JSON body (CONTRACT §1).
-enum class Route : uint8_t {
-  kSetup,          // POST /v1/users/{id}/mfa/setup
-  kVerify,         // POST /v1/users/{id}/mfa/verify
-  kEnable,         // POST /v1/users/{id}/mfa/enable
-  kPreferred,      // PATCH /v1/users/{id}/mfa/preferred
-  kDisable,        // POST /v1/users/{id}/mfa/disable
-  kRecoveryCodes,  // POST /v1/users/{id}/mfa/recovery-codes
-};
-constexpr int kRouteCount = 6;
-
-// Every field any route accepts; each route allows a subset.
-enum class Field : uint8_t { kMfaType, kSecret, kRecoveryCode, kPasscode, kCountryCode };
-constexpr int kFieldCount = 5;
 const char* field_name(Field field);
-
-enum class MfaType : uint8_t { kApp, kEmail, kSms };
-constexpr int kMfaTypeCount = 3;
 const char* mfa_type_name(MfaType type);
 std::optional<MfaType> parse_mfa_type(std::string_view name);
 
-constexpr size_t kDefaultBodyLimit = 16 * 1024;
 // Bytes the JSON parser may read past a body's end (simdjson's padding).
 constexpr size_t kInputPadding = 64;
-// Bounds that keep any input cheap (CONTRACT §5 "Limits").
-constexpr int kMaxDepth = 32;
-constexpr size_t kMaxSecretLength = 128;        // code points
-constexpr size_t kMaxRecoveryCodeLength = 64;   // code points
 
-// Why an error names a field: one fixed text each (see request.cpp).
-enum class Reason : uint8_t {
-  kUnexpected,      // step 7
-  kRequired,        // step 8
-  kSecretForApp,    // step 11
-  kNotString,       // step 9: wrong JSON type
-  kPasscode,        // step 9: not 6-8 ASCII digits
-  kCountryCode,     // step 9: not two ASCII letters
-  kSecretLength,    // step 9: secret too long
-  kRecoveryLength,  // step 9: recovery code too long
-  kOnlyOne,         // step 9: both passcode and recoveryCode
-  kOneOf,           // step 8: neither passcode nor recoveryCode
-  kPasscodeApp,     // a passcode can only disable the app factor
-  kDuplicate,       // step 6: a key given twice
-};
-constexpr int kReasonCount = 12;
 std::string_view reason_text(Reason reason);
 // The Reason whose text `text` is (the same characters in memory, as
 // FieldEntry::text of an error holds), or -1 for any other text.

@@ -45,7 +45,7 @@ export function runScenario(api, scenario, host) {
     if (d.newState !== null) state = d.newState;
     return {
       status: d.status,
-      code: d.error,
+      code: d.error?.code ?? null,
       retryAfter: d.retryAfter,
       audit: d.audit,
       stateChanged: d.newState !== null,
