@@ -49,6 +49,7 @@ export const REASONS = [
   { id: 'kOneOf', text: 'send one of passcode and recoveryCode' },
   { id: 'kPasscodeApp', text: 'only the app factor can be disabled with a passcode' },
   { id: 'kDuplicate', text: 'duplicate field' },
+  { id: 'kMfaTypeWithPasscode', text: 'required with passcode' },
 ];
 
 /**
@@ -77,16 +78,19 @@ export const FIELDS = [
  * Rules that span fields, checked in the core in this order:
  *   codesExclusive      step 9: at most one of passcode and recoveryCode (kOnlyOne)
  *   oneCodeRequired     step 8: at least one of them (kOneOf)
+ *   mfaTypeWithPasscode step 8: mfaType required when a passcode is sent (kMfaTypeWithPasscode)
  *   passcodeOnlyForApp  after step 10: a passcode proves only the app factor (kPasscodeApp)
  *   secretForApp        step 11: secret required when mfaType is app (kSecretForApp)
  */
-export const RULES = ['codesExclusive', 'oneCodeRequired', 'passcodeOnlyForApp', 'secretForApp'];
+export const RULES = ['codesExclusive', 'oneCodeRequired', 'mfaTypeWithPasscode', 'passcodeOnlyForApp', 'secretForApp'];
 
 /**
  * The operations the core decides, in the core's order, each with its HTTP
  * route. `body`: the fields a request may hold, those it must, and the
- * rules; none for a GET. `errors`: the catalog codes the operation itself
- * can answer (the steps every route shares are added by the generator).
+ * rules; none for a GET. `random`: the decision consumes random bytes
+ * (a secret, recovery codes or a one-time code). `errors`: the catalog codes
+ * the operation itself can answer (the steps every route shares are added by
+ * the generator).
  */
 export const OPERATIONS = [
   {
@@ -95,7 +99,7 @@ export const OPERATIONS = [
   },
   {
     name: 'setup', method: 'POST', path: '/v1/users/{id}/mfa/setup', operationId: 'setupMfa',
-    summary: 'Start an MFA setup', schema: 'MFASetupInput',
+    summary: 'Start an MFA setup', schema: 'MFASetupInput', random: true,
     body: { fields: ['mfaType'], required: ['mfaType'], rules: [] },
     response: 'MFASetupOutput', errors: ['IDE-0040', 'IDE-0905', 'IDE-0907'],
   },
@@ -125,9 +129,21 @@ export const OPERATIONS = [
   },
   {
     name: 'recovery-codes', method: 'POST', path: '/v1/users/{id}/mfa/recovery-codes', operationId: 'regenerateRecoveryCodes',
-    summary: 'Replace the recovery codes', schema: 'MFARecoveryCodesInput',
+    summary: 'Replace the recovery codes', schema: 'MFARecoveryCodesInput', random: true,
     body: { fields: ['passcode', 'recoveryCode'], required: [], rules: ['codesExclusive', 'oneCodeRequired'] },
     response: 'MFARecoveryCodesOutput', errors: ['IDE-0901', 'IDE-0902', 'IDE-0905', 'IDE-0906'],
+  },
+  {
+    name: 'challenge', method: 'POST', path: '/v1/users/{id}/mfa/challenge', operationId: 'challengeMfa',
+    summary: 'Send a sign-in code (email, SMS); nothing for an app', schema: 'MFAChallengeInput', random: true,
+    body: { fields: ['mfaType'], required: ['mfaType'], rules: [] },
+    response: 'MFAChallengeOutput', errors: ['IDE-0905', 'IDE-0906', 'IDE-0907'],
+  },
+  {
+    name: 'check', method: 'POST', path: '/v1/users/{id}/mfa/check', operationId: 'checkMfa',
+    summary: 'Check a sign-in passcode or a recovery code', schema: 'MFACheckInput',
+    body: { fields: ['mfaType', 'passcode', 'recoveryCode'], required: [], rules: ['codesExclusive', 'oneCodeRequired', 'mfaTypeWithPasscode'] },
+    response: 'MFACheckOutput', errors: ['IDE-0901', 'IDE-0902', 'IDE-0905', 'IDE-0906'],
   },
 ];
 
@@ -163,6 +179,12 @@ export const RESPONSES = {
   MFAPreferredOutput: object({ preferredType: mfaType }),
   MFADisableOutput: object({ enabled: bool, methods: { type: 'array', items: mfaType } }),
   MFARecoveryCodesOutput: object({ recoveryCodes: codes }),
+  MFAChallengeOutput: object({ mfaType, sent: bool, expiresAt: { type: ['string', 'null'], format: 'date-time' } }),
+  MFACheckOutput: object({
+    verified: { const: true },
+    method: { type: 'string', enum: [...MFA_TYPES, 'recovery'] },
+    recoveryCodesRemaining: { type: 'integer', minimum: 0 },
+  }),
 };
 
 /**

@@ -1,6 +1,6 @@
 // The ergonomic API over one instance of the wasm module.
 import { catalog, errorBody } from './catalog.js';
-import { DEFAULT_BODY_LIMIT, FIELDS, OPERATIONS, REASONS, ROUTES } from './contract.js';
+import { DEFAULT_BODY_LIMIT, FIELDS, OPERATIONS, RANDOM_OPERATIONS, REASONS, ROUTES } from './contract.js';
 import { createStringReader, writeBody, isBody, utf8Bound } from './strings.js';
 
 // The validation buffer lives in wasm memory: keep it to what a request can be.
@@ -127,9 +127,7 @@ function makeDecide(module) {
       throw new TypeError('decide() needs a host with hmac() and pepperedHash() (see identity-mfa/node)');
     }
     checkDecisionInput(input);
-    // Only setup and recovery-codes consume random bytes.
-    const needsRandom = operation === 'setup' || operation === 'recovery-codes';
-    const random = input.random ?? (needsRandom ? host.randomBytes?.(module.randomBytesNeeded) : undefined);
+    const random = input.random ?? (RANDOM_OPERATIONS.includes(operation) ? host.randomBytes?.(module.randomBytesNeeded) : undefined);
     const { bodyLength, stateLength } = writeInput(input.body ?? '', input.state ?? '');
     const d = module.decide(
       {

@@ -7,11 +7,13 @@ export const MFA_TYPES = Object.freeze(["app","email","sms"]);
 /** Request fields, in the core's order (the order errors name them). */
 export const FIELDS = Object.freeze(["passcode","recoveryCode","mfaType","secret","countryCode"]);
 /** Reasons an error gives for a field, in the core's order. */
-export const REASONS = Object.freeze(["unexpected field","required","required when mfaType is app","must be a string","must be 6 to 8 ASCII digits","must be two ASCII letters","must be at most 128 characters","must be at most 64 characters","send only one of passcode and recoveryCode","send one of passcode and recoveryCode","only the app factor can be disabled with a passcode","duplicate field"]);
+export const REASONS = Object.freeze(["unexpected field","required","required when mfaType is app","must be a string","must be 6 to 8 ASCII digits","must be two ASCII letters","must be at most 128 characters","must be at most 64 characters","send only one of passcode and recoveryCode","send one of passcode and recoveryCode","only the app factor can be disabled with a passcode","duplicate field","required with passcode"]);
 /** The operations decide() takes, in the core's order. */
-export const OPERATIONS = Object.freeze(["status","setup","verify","enable","preferred","disable","recovery-codes"]);
+export const OPERATIONS = Object.freeze(["status","setup","verify","enable","preferred","disable","recovery-codes","challenge","check"]);
+/** The operations that consume random bytes (decide() then takes `random` or host.randomBytes()). */
+export const RANDOM_OPERATIONS = Object.freeze(["setup","recovery-codes","challenge"]);
 /** The operations with a request body, in the core's order: validateRequest()'s routes. */
-export const ROUTES = Object.freeze(["setup","verify","enable","preferred","disable","recovery-codes"]);
+export const ROUTES = Object.freeze(["setup","verify","enable","preferred","disable","recovery-codes","challenge","check"]);
 /** The HTTP route of each operation. */
 export const ENDPOINTS = Object.freeze([
   Object.freeze({"operation":"status","method":"GET","path":"/v1/users/{id}/mfa","operationId":"getMfaStatus"}),
@@ -21,6 +23,8 @@ export const ENDPOINTS = Object.freeze([
   Object.freeze({"operation":"preferred","method":"PATCH","path":"/v1/users/{id}/mfa/preferred","operationId":"setPreferredMfa"}),
   Object.freeze({"operation":"disable","method":"POST","path":"/v1/users/{id}/mfa/disable","operationId":"disableMfa"}),
   Object.freeze({"operation":"recovery-codes","method":"POST","path":"/v1/users/{id}/mfa/recovery-codes","operationId":"regenerateRecoveryCodes"}),
+  Object.freeze({"operation":"challenge","method":"POST","path":"/v1/users/{id}/mfa/challenge","operationId":"challengeMfa"}),
+  Object.freeze({"operation":"check","method":"POST","path":"/v1/users/{id}/mfa/check","operationId":"checkMfa"}),
 ]);
 /** Bodies longer than this many bytes answer 413 (unless a limit is given). */
 export const DEFAULT_BODY_LIMIT = 16384;

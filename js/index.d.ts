@@ -13,5 +13,7 @@ export declare const validateEnableRequest: IdentityMfa["validateEnableRequest"]
 export declare const validatePreferredRequest: IdentityMfa["validatePreferredRequest"];
 export declare const validateDisableRequest: IdentityMfa["validateDisableRequest"];
 export declare const validateRecoveryCodesRequest: IdentityMfa["validateRecoveryCodesRequest"];
+export declare const validateChallengeRequest: IdentityMfa["validateChallengeRequest"];
+export declare const validateCheckRequest: IdentityMfa["validateCheckRequest"];
 export declare const decide: IdentityMfa['decide'];
 export declare const randomBytesNeeded: number;

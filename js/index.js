@@ -14,6 +14,8 @@ export const {
   validatePreferredRequest,
   validateDisableRequest,
   validateRecoveryCodesRequest,
+  validateChallengeRequest,
+  validateCheckRequest,
   decide,
   randomBytesNeeded,
 } = mfa;

@@ -89,8 +89,9 @@ export interface Decision {
   /** The state to store with a compare-and-set, or null when unchanged. */
   newState: string | null;
   outbound: Outbound | null;
-  mfaType: MfaType | null;
-  /** Audit events: "setup", "verify.ok", "verify.failed", "enable.ok", … */
+  /** The method the request concerned: its mfaType, or "recovery" for a check by recovery code. */
+  mfaType: MfaType | 'recovery' | null;
+  /** Audit events: "setup", "verify.ok", "verify.failed", "enable.ok", "challenge.sent", "check.ok", … */
   audit: string[];
 }
 

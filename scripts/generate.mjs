@@ -133,6 +133,8 @@ constexpr int kRouteCount = ${bodyOperations.length};
 constexpr const char* kRouteNames[kRouteCount] = {${bodyOperations.map((op) => cString(op.name)).join(', ')}};
 // The Route of each Operation, or -1 for one without a body.
 constexpr int kOperationRoute[kOperationCount] = {${OPERATIONS.map((op) => (op.body ? bodyOperations.indexOf(op) : -1)).join(', ')}};
+// Whether each Operation consumes random bytes.
+constexpr bool kOperationRandom[kOperationCount] = {${OPERATIONS.map((op) => String(op.random === true)).join(', ')}};
 
 // Rules that span fields (bit flags of BodySchema::rules).
 enum Rule : uint8_t {
@@ -211,6 +213,8 @@ export const FIELDS = Object.freeze(${jsLiteral(FIELDS.map((f) => f.name))});
 export const REASONS = Object.freeze(${jsLiteral(REASONS.map((r) => r.text))});
 /** The operations decide() takes, in the core's order. */
 export const OPERATIONS = Object.freeze(${jsLiteral(OPERATIONS.map((op) => op.name))});
+/** The operations that consume random bytes (decide() then takes \`random\` or host.randomBytes()). */
+export const RANDOM_OPERATIONS = Object.freeze(${jsLiteral(OPERATIONS.filter((op) => op.random).map((op) => op.name))});
 /** The operations with a request body, in the core's order: validateRequest()'s routes. */
 export const ROUTES = Object.freeze(${jsLiteral(bodyOperations.map((op) => op.name))});
 /** The HTTP route of each operation. */
@@ -254,6 +258,7 @@ export declare const FIELDS: readonly FieldName[];
 export declare const REASONS: readonly string[];
 export declare const OPERATIONS: readonly Operation[];
 export declare const ROUTES: readonly Route[];
+export declare const RANDOM_OPERATIONS: readonly Operation[];
 export declare const ENDPOINTS: ReadonlyArray<{ operation: Operation; method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; operationId: string }>;
 export declare const DEFAULT_BODY_LIMIT: number;
 export declare const TOTP: {
@@ -341,6 +346,9 @@ function requestSchema(op) {
   }
   if (rules.includes('oneCodeRequired')) {
     all.push({ anyOf: [present('passcode'), present('recoveryCode')], description: 'One of passcode and recoveryCode.' });
+  }
+  if (rules.includes('mfaTypeWithPasscode')) {
+    all.push({ if: present('passcode'), then: present('mfaType'), description: 'mfaType is required with a passcode.' });
   }
   if (rules.includes('passcodeOnlyForApp')) {
     all.push({ if: present('passcode'), then: { properties: { mfaType: { const: 'app' } } }, description: 'A passcode proves only the app factor.' });

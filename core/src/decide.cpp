@@ -52,6 +52,8 @@ class Decider {
   void preferred(MfaType type);
   void disable(MfaType type);
   void regenerate();
+  void challenge(MfaType type);
+  void check(std::optional<MfaType> type);
 
   // Outcomes.
   void ok(std::string body) {
@@ -86,6 +88,13 @@ class Decider {
   std::optional<std::vector<std::string>> new_recovery_set(std::vector<std::string>* hashes);
   std::optional<std::string> hash_code(std::string_view code);
   std::string one_time_code() const;
+  bool check_resend(int64_t sent_at);
+  bool send_code(MfaType type, const std::string& to, const char* kind, std::string* hash,
+                 int64_t* sent_at, int64_t* expires_at);
+  bool accept_code(std::string* hash, int64_t expires_at);
+  const std::string& address(MfaType type) const {
+    return type == MfaType::kEmail ? in_.user.email : in_.user.phone;
+  }
   void write_methods(JsonWriter& w) const;
 
   const DecisionInput& in_;
@@ -190,6 +199,43 @@ std::string Decider::one_time_code() const {
   return code;
 }
 
+// The resend throttle: a code went to this channel less than 30 s ago.
+bool Decider::check_resend(int64_t sent_at) {
+  if (sent_at == 0 || in_.now_ms - sent_at >= kResendIntervalMs) return true;
+  fail_locked(sent_at + kResendIntervalMs);
+  return false;
+}
+
+// A fresh one-time code for `type` (email or sms) to `to`: its hash and times
+// go into the given slots, the message (`kind`: "verification" or
+// "sign-in") into the outbound. False after fail().
+bool Decider::send_code(MfaType type, const std::string& to, const char* kind, std::string* hash,
+                        int64_t* sent_at, int64_t* expires_at) {
+  std::string code = one_time_code();
+  auto mac = hash_code(code);
+  if (!mac) {
+    fail(ErrorCode::kOperationFailed);
+    return false;
+  }
+  *hash = std::move(*mac);
+  *sent_at = in_.now_ms;
+  *expires_at = in_.now_ms + kCodeTtlMs;
+  d_.outbound = {mfa_type_name(type), to,
+                 "Your " + in_.settings.issuer + " " + kind + " code is " + code +
+                     ". It expires in 5 minutes."};
+  return true;
+}
+
+// Whether the request's passcode is the outstanding one-time code whose hash
+// is `*hash` (until `expires_at`); a match is consumed: single use.
+bool Decider::accept_code(std::string* hash, int64_t expires_at) {
+  auto sent = hash_code(*field(Field::kPasscode));
+  if (!sent) host_failed_ = true;
+  bool accepted = sent && !hash->empty() && in_.now_ms < expires_at && constant_time_equal(*sent, *hash);
+  if (accepted) hash->clear();
+  return accepted;
+}
+
 // The enabled types, in app, email, sms order, as a JSON array.
 void Decider::write_methods(JsonWriter& w) const {
   w.begin_array();
@@ -233,13 +279,11 @@ void Decider::status() {
 
 void Decider::setup(MfaType type) {
   if (state_.factor(type).enabled) return fail(ErrorCode::kAlreadyEnabled);
-  const std::string& to = type == MfaType::kEmail ? in_.user.email : in_.user.phone;
+  const std::string& to = address(type);
   if (type != MfaType::kApp && to.empty()) return fail(ErrorCode::kChannelUnavailable);
   Pending& old = state_.pending_for(type);
-  if (type != MfaType::kApp && old.active && in_.now_ms < old.expires_at &&
-      in_.now_ms - old.sent_at < kResendIntervalMs) {
-    return fail_locked(old.sent_at + kResendIntervalMs);
-  }
+  bool old_live = old.active && in_.now_ms < old.expires_at;
+  if (type != MfaType::kApp && old_live && !check_resend(old.sent_at)) return;
 
   Pending p;
   p.active = true;
@@ -255,16 +299,8 @@ void Decider::setup(MfaType type) {
     p.totp = in_.settings.totp;
     w.key("secret").string(p.secret);
     w.key("url").string(otpauth_url(in_.settings.issuer, in_.user.username, p.secret, p.totp));
-  } else {
-    std::string code = one_time_code();
-    auto hash = hash_code(code);
-    if (!hash) return fail(ErrorCode::kOperationFailed);
-    p.code_hash = std::move(*hash);
-    p.sent_at = in_.now_ms;
-    p.code_expires_at = in_.now_ms + kCodeTtlMs;
-    d_.outbound = {mfa_type_name(type), to,
-                   "Your " + in_.settings.issuer + " verification code is " + code +
-                       ". It expires in 5 minutes."};
+  } else if (!send_code(type, to, "verification", &p.code_hash, &p.sent_at, &p.code_expires_at)) {
+    return;
   }
   w.key("recoveryCodes").strings(*codes);
   w.key("mfaType").string(mfa_type_name(type));
@@ -288,11 +324,7 @@ void Decider::verify(MfaType type) {
   if (type == MfaType::kApp) {
     accepted = totp_accept(p.secret, p.totp, &p.last_step);
   } else {
-    auto hash = hash_code(*field(Field::kPasscode));
-    if (!hash) host_failed_ = true;
-    accepted = hash && !p.code_hash.empty() && in_.now_ms < p.code_expires_at &&
-               constant_time_equal(*hash, p.code_hash);
-    if (accepted) p.code_hash.clear();  // single use
+    accepted = accept_code(&p.code_hash, p.code_expires_at);
   }
   if (host_failed_) return fail(ErrorCode::kOperationFailed);
   if (!accepted) {
@@ -427,6 +459,64 @@ void Decider::regenerate() {
   ok(w.take());
 }
 
+// Sign-in, step one: a fresh code for an enabled email/SMS factor (the
+// previous one is void); nothing to send for an app.
+void Decider::challenge(MfaType type) {
+  if (!check_unlocked()) return;
+  Factor& f = state_.factor(type);
+  if (!f.enabled) return fail(ErrorCode::kNotEnabled);
+  JsonWriter w;
+  w.begin_object().key("mfaType").string(mfa_type_name(type));
+  if (type == MfaType::kApp) return ok(w.key("sent").boolean(false).key("expiresAt").null().end_object().take());
+
+  const std::string& to = address(type);
+  if (to.empty()) return fail(ErrorCode::kChannelUnavailable);
+  if (!check_resend(f.sent_at)) return;
+  if (!send_code(type, to, "sign-in", &f.code_hash, &f.sent_at, &f.code_expires_at)) return;
+  changed();
+  audit("challenge.sent");
+  ok(w.key("sent").boolean(true).key("expiresAt").string(iso_time(f.code_expires_at)).end_object().take());
+}
+
+// Sign-in, step two: the passcode of an enabled factor (TOTP, or the code of
+// the last challenge), or one recovery code of the active set, consumed.
+void Decider::check(std::optional<MfaType> type) {
+  if (!check_unlocked()) return audit("check.failed");
+  auto passcode = field(Field::kPasscode);
+  if (type ? !state_.factor(*type).enabled : !state_.any_enabled()) {
+    audit("check.failed");
+    return fail(ErrorCode::kNotEnabled);
+  }
+
+  const char* method = "recovery";
+  bool accepted;
+  if (passcode) {
+    method = mfa_type_name(*type);
+    Factor& f = state_.factor(*type);
+    accepted = *type == MfaType::kApp ? totp_accept(f.secret, f.totp, &f.last_step)
+                                      : accept_code(&f.code_hash, f.code_expires_at);
+  } else {
+    auto hash = hash_recovery_code(host_, *field(Field::kRecoveryCode));
+    if (!hash) return fail(ErrorCode::kOperationFailed);
+    int index = find_hash(state_.recovery_hashes, *hash);
+    accepted = index >= 0;
+    if (accepted) state_.recovery_hashes.erase(state_.recovery_hashes.begin() + index);
+  }
+  d_.mfa_type = method;
+  if (host_failed_) return fail(ErrorCode::kOperationFailed);
+  if (!accepted) {
+    audit("check.failed");
+    return fail_attempt(passcode ? ErrorCode::kInvalidPasscode : ErrorCode::kInvalidRecoveryCode);
+  }
+  succeed_attempt();
+  changed();
+  audit("check.ok");
+  JsonWriter w;
+  w.begin_object().key("verified").boolean(true).key("method").string(method);
+  w.key("recoveryCodesRemaining").number(static_cast<int64_t>(state_.recovery_hashes.size()));
+  ok(w.end_object().take());
+}
+
 Decision Decider::run(MfaState state) {
   state_ = std::move(state);
   std::optional<MfaType> type;
@@ -442,6 +532,8 @@ Decision Decider::run(MfaState state) {
     case Operation::kPreferred: preferred(*type); break;
     case Operation::kDisable: disable(*type); break;
     case Operation::kRecoveryCodes: regenerate(); break;
+    case Operation::kChallenge: challenge(*type); break;
+    case Operation::kCheck: check(type); break;
   }
   if (d_.error == ErrorCode::kOperationFailed) d_.state_changed = false;  // nothing half-done
   if (d_.state_changed) {
@@ -475,7 +567,7 @@ Decision decide(const DecisionInput& in, CryptoHost& host, DecisionScratch& scra
   bool settings_ok = totp_params_allowed(cfg.totp) && cfg.pending_ttl_ms > 0;
   if (!settings_ok) return fail_early(ErrorCode::kOperationFailed, 500, {});
   auto state = scratch.states.read(in.state);
-  bool needs_random = in.op == Operation::kSetup || in.op == Operation::kRecoveryCodes;
+  bool needs_random = kOperationRandom[static_cast<int>(in.op)];
   if (!state || (needs_random && in.random.size() < kRandomBytesNeeded)) {
     return fail_early(ErrorCode::kOperationFailed, 500, {});
   }

@@ -143,6 +143,9 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
     note(Field::kPasscode, reason_text(Reason::kOneOf));
     note(Field::kRecoveryCode, reason_text(Reason::kOneOf));
   }
+  if (has_rule(kRuleMfaTypeWithPasscode) && present(Field::kPasscode) && !present(Field::kMfaType)) {
+    note(Field::kMfaType, reason_text(Reason::kMfaTypeWithPasscode));
+  }
   if (!result.entries.empty()) return fail(ErrorCode::kMissingFields);
 
   // Step 9: types and formats.
@@ -166,7 +169,7 @@ const ValidationResult& RequestValidator::Impl::run(Route route, const char* dat
 
   // Step 10: the MFA type.
   std::optional<MfaType> type;
-  if (schema.allowed & bit(Field::kMfaType)) {
+  if ((schema.allowed & bit(Field::kMfaType)) && present(Field::kMfaType)) {
     type = parse_mfa_type(find(Field::kMfaType)->text);
     if (!type) return fail(ErrorCode::kInvalidType);
     if (has_rule(kRulePasscodeOnlyForApp) && *type != MfaType::kApp && present(Field::kPasscode)) {

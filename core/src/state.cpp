@@ -17,9 +17,20 @@ void write_totp(JsonWriter& w, const std::string& secret, const TotpParams& p, i
   w.key("lastStep").number(last_step);
 }
 
+// A one-time code: its hash, when it was sent and until when it holds.
+void write_code(JsonWriter& w, const std::string& hash, int64_t sent_at, int64_t expires_at) {
+  w.key("codeHash").string(hash);
+  w.key("sentAt").number(sent_at);
+  w.key("codeExpiresAt").number(expires_at);
+}
+
 void write_factor(JsonWriter& w, MfaType type, const Factor& f) {
   w.key(mfa_type_name(type)).begin_object();
-  if (type == MfaType::kApp) write_totp(w, f.secret, f.totp, f.last_step);
+  if (type == MfaType::kApp) {
+    write_totp(w, f.secret, f.totp, f.last_step);
+  } else if (f.sent_at != 0) {
+    write_code(w, f.code_hash, f.sent_at, f.code_expires_at);
+  }
   w.end_object();
 }
 
@@ -32,9 +43,7 @@ void write_pending(JsonWriter& w, MfaType type, const Pending& p) {
   if (type == MfaType::kApp) {
     write_totp(w, p.secret, p.totp, p.last_step);
   } else {
-    w.key("codeHash").string(p.code_hash);
-    w.key("sentAt").number(p.sent_at);
-    w.key("codeExpiresAt").number(p.code_expires_at);
+    write_code(w, p.code_hash, p.sent_at, p.code_expires_at);
   }
   w.end_object();
 }
@@ -85,11 +94,24 @@ bool read_totp_member(std::string_view key, ondemand::value v, std::string* secr
   return true;
 }
 
+// The one-time code members shared by factors and pending enrollments.
+bool read_code_member(std::string_view key, ondemand::value v, std::string* hash, int64_t* sent_at,
+                      int64_t* expires_at, bool* known) {
+  *known = true;
+  if (key == "codeHash") return read_value(v, hash);
+  if (key == "sentAt") return read_value(v, sent_at);
+  if (key == "codeExpiresAt") return read_value(v, expires_at);
+  *known = false;
+  return true;
+}
+
 bool read_factor(ondemand::value v, Factor* f) {
   f->enabled = true;
   return each_member(v, [&](std::string_view key, ondemand::value member) {
     bool known;
-    return read_totp_member(key, member, &f->secret, &f->totp, &f->last_step, &known);
+    if (!read_totp_member(key, member, &f->secret, &f->totp, &f->last_step, &known)) return false;
+    if (known) return true;
+    return read_code_member(key, member, &f->code_hash, &f->sent_at, &f->code_expires_at, &known);
   });
 }
 
@@ -99,13 +121,12 @@ bool read_pending(ondemand::value v, Pending* p) {
     bool known;
     if (!read_totp_member(key, m, &p->secret, &p->totp, &p->last_step, &known)) return false;
     if (known) return true;
+    if (!read_code_member(key, m, &p->code_hash, &p->sent_at, &p->code_expires_at, &known)) return false;
+    if (known) return true;
     if (key == "createdAt") return read_value(m, &p->created_at);
     if (key == "expiresAt") return read_value(m, &p->expires_at);
     if (key == "verified") return read_value(m, &p->verified);
     if (key == "recoveryCodes") return read_value(m, &p->recovery_hashes);
-    if (key == "codeHash") return read_value(m, &p->code_hash);
-    if (key == "sentAt") return read_value(m, &p->sent_at);
-    if (key == "codeExpiresAt") return read_value(m, &p->code_expires_at);
     return true;  // newer members are ignored, not fatal
   });
 }

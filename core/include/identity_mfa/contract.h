@@ -36,8 +36,9 @@ enum class Reason : uint8_t {
   kOneOf,  // send one of passcode and recoveryCode
   kPasscodeApp,  // only the app factor can be disabled with a passcode
   kDuplicate,  // duplicate field
+  kMfaTypeWithPasscode,  // required with passcode
 };
-constexpr int kReasonCount = 12;
+constexpr int kReasonCount = 13;
 constexpr std::string_view kReasonTexts[kReasonCount] = {
     "unexpected field",
     "required",
@@ -51,6 +52,7 @@ constexpr std::string_view kReasonTexts[kReasonCount] = {
     "send one of passcode and recoveryCode",
     "only the app factor can be disabled with a passcode",
     "duplicate field",
+    "required with passcode",
 };
 
 // How a field's value is checked at step 9 (kMfaType: at step 10).
@@ -101,23 +103,28 @@ enum class Operation : uint8_t {
   kPreferred,  // PATCH /v1/users/{id}/mfa/preferred
   kDisable,  // POST /v1/users/{id}/mfa/disable
   kRecoveryCodes,  // POST /v1/users/{id}/mfa/recovery-codes
+  kChallenge,  // POST /v1/users/{id}/mfa/challenge
+  kCheck,  // POST /v1/users/{id}/mfa/check
 };
-constexpr int kOperationCount = 7;
-constexpr const char* kOperationNames[kOperationCount] = {"status", "setup", "verify", "enable", "preferred", "disable", "recovery-codes"};
+constexpr int kOperationCount = 9;
+constexpr const char* kOperationNames[kOperationCount] = {"status", "setup", "verify", "enable", "preferred", "disable", "recovery-codes", "challenge", "check"};
 
 // The operations that take a JSON body, each a route of the validator.
-enum class Route : uint8_t { kSetup, kVerify, kEnable, kPreferred, kDisable, kRecoveryCodes };
-constexpr int kRouteCount = 6;
-constexpr const char* kRouteNames[kRouteCount] = {"setup", "verify", "enable", "preferred", "disable", "recovery-codes"};
+enum class Route : uint8_t { kSetup, kVerify, kEnable, kPreferred, kDisable, kRecoveryCodes, kChallenge, kCheck };
+constexpr int kRouteCount = 8;
+constexpr const char* kRouteNames[kRouteCount] = {"setup", "verify", "enable", "preferred", "disable", "recovery-codes", "challenge", "check"};
 // The Route of each Operation, or -1 for one without a body.
-constexpr int kOperationRoute[kOperationCount] = {-1, 0, 1, 2, 3, 4, 5};
+constexpr int kOperationRoute[kOperationCount] = {-1, 0, 1, 2, 3, 4, 5, 6, 7};
+// Whether each Operation consumes random bytes.
+constexpr bool kOperationRandom[kOperationCount] = {false, true, false, false, false, false, true, true, false};
 
 // Rules that span fields (bit flags of BodySchema::rules).
 enum Rule : uint8_t {
   kRuleCodesExclusive = 1,
   kRuleOneCodeRequired = 2,
-  kRulePasscodeOnlyForApp = 4,
-  kRuleSecretForApp = 8,
+  kRuleMfaTypeWithPasscode = 4,
+  kRulePasscodeOnlyForApp = 8,
+  kRuleSecretForApp = 16,
 };
 
 struct BodySchema {
@@ -144,6 +151,12 @@ constexpr BodySchema kBodySchemas[kRouteCount] = {
     {bit(Field::kPasscode) | bit(Field::kRecoveryCode),
      0,
      kRuleCodesExclusive | kRuleOneCodeRequired},  // recovery-codes
+    {bit(Field::kMfaType),
+     bit(Field::kMfaType),
+     0},  // challenge
+    {bit(Field::kMfaType) | bit(Field::kPasscode) | bit(Field::kRecoveryCode),
+     0,
+     kRuleCodesExclusive | kRuleOneCodeRequired | kRuleMfaTypeWithPasscode},  // check
 };
 
 constexpr size_t kDefaultBodyLimit = 16384;

@@ -1,6 +1,5 @@
 // A user's stored MFA state. The core reads it as JSON and writes it back as
-// JSON; the host stores the text (encrypting secrets at rest) and never needs
-// to understand it.
+// JSON; the host stores the text and never needs to understand it.
 #ifndef IDENTITY_MFA_STATE_H_
 #define IDENTITY_MFA_STATE_H_
 
@@ -23,6 +22,10 @@ struct Factor {
   std::string secret;      // app: base32 TOTP secret
   TotpParams totp;         // app
   int64_t last_step = -1;  // app: last accepted TOTP step (replay guard)
+  // email / sms: the sign-in code of the last challenge
+  std::string code_hash;        // hex peppered HMAC; "" when none or used
+  int64_t sent_at = 0;          // ms; 0 when never sent (the resend throttle)
+  int64_t code_expires_at = 0;  // ms
 };
 
 // A pending enrollment, created by setup and consumed by enable.

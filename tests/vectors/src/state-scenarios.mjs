@@ -135,6 +135,33 @@ class Scenario {
     return this.push('recovery-codes', credentials, expect, { random });
   }
 
+  /** A sign-in challenge; for email/SMS the code sent is remembered as loginCode. */
+  challenge(mfaType, expect) {
+    const random = ref.randomFor(`${this.name}/${this.steps.length}`);
+    if (expect) return this.push('challenge', { mfaType }, expect, { random });
+    if (mfaType === 'app') {
+      const body = { mfaType, sent: false, expiresAt: null };
+      return this.push('challenge', { mfaType }, { status: 200, code: null, body, audit: [], stateChanged: false, outbound: null }, { random });
+    }
+    this.loginCode = ref.oneTimeCode(random);
+    const outbound = {
+      channel: mfaType,
+      to: mfaType === 'email' ? this.user.email : this.user.phone,
+      text: `Your ${this.settings?.issuer ?? 'identity-mfa'} sign-in code is ${this.loginCode}. It expires in 5 minutes.`,
+    };
+    const body = { mfaType, sent: true, expiresAt: iso(this.now + 5 * MIN) };
+    return this.push('challenge', { mfaType }, { status: 200, code: null, body, audit: ['challenge.sent'], stateChanged: true, outbound }, { random });
+  }
+
+  /** A sign-in check; without `expect`, a success by `method` leaving `remaining` recovery codes. */
+  check(body, expect) {
+    return this.push('check', body, expect);
+  }
+
+  checked(method, remaining) {
+    return { status: 200, code: null, body: { verified: true, method, recoveryCodesRemaining: remaining }, audit: ['check.ok'], stateChanged: true };
+  }
+
   status(shape) {
     return this.push('status', undefined, { status: 200, code: null, body: statusBody(shape), audit: [], stateChanged: false });
   }
@@ -384,6 +411,207 @@ scenario('regenerate by passcode needs the app factor', {}, (s) => {
 });
 scenario('regenerate with a wrong recovery code is refused and counted', {}, (s) => {
   s.enrol('sms').regenerate({ recoveryCode: 'NOPE-NOPE-NOPE' }, err('IDE-0901', { stateChanged: true }));
+});
+
+// ---- sign-in: challenge and check ----
+const checkFailed = (code, extra = {}) => err(code, { stateChanged: true, ...extra, audit: ['check.failed', ...(extra.audit ?? [])] });
+const lockedAt = () => checkFailed('IDE-0905', { retryAfter: 900, audit: ['lock'] });
+
+scenario('check: an app passcode after enable', {}, (s) => {
+  s.enrol('app').tick(30).check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+  s.status({ methods: ['app'], preferred: 'app', remaining: 9 });
+});
+scenario('check: the TOTP step accepted at verify is refused at check', {}, (s) => {
+  s.setup('app').tick(1);
+  const code = s.totp();
+  s.verify('app', { passcode: code }).tick(1).enable('app');
+  s.check({ mfaType: 'app', passcode: code }, checkFailed('IDE-0902'));
+  s.tick(30).check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+});
+scenario('check: a TOTP step accepted at check is refused at check again', {}, (s) => {
+  s.enrol('app').tick(30);
+  const code = s.totp();
+  s.check({ mfaType: 'app', passcode: code }, s.checked('app', 9));
+  s.check({ mfaType: 'app', passcode: code }, checkFailed('IDE-0902'));
+});
+scenario('check: a TOTP step accepted at check is refused at disable', {}, (s) => {
+  s.enrol('app').tick(30);
+  const code = s.totp();
+  s.check({ mfaType: 'app', passcode: code }, s.checked('app', 9));
+  s.disable('app', { passcode: code }, err('IDE-0902', { stateChanged: true }));
+});
+scenario('check: a TOTP step accepted at disable cannot be checked (the factor is gone)', {}, (s) => {
+  s.enrol('app').tick(30);
+  const code = s.totp();
+  s.disable('app', { passcode: code }, s.disabled([]));
+  s.check({ mfaType: 'app', passcode: code }, err('IDE-0906', { audit: ['check.failed'] }));
+});
+scenario('check: a TOTP step accepted at regenerate is refused at check', {}, (s) => {
+  s.enrol('app').tick(30);
+  const code = s.totp();
+  s.regenerate({ passcode: code });
+  s.check({ mfaType: 'app', passcode: code }, checkFailed('IDE-0902'));
+});
+scenario('check: the previous, current and next steps, each once, in order', {}, (s) => {
+  s.enrol('app').tick(60);
+  s.check({ mfaType: 'app', passcode: s.totp(-1) }, s.checked('app', 9));
+  s.check({ mfaType: 'app', passcode: s.totp(0) }, s.checked('app', 9));
+  s.check({ mfaType: 'app', passcode: s.totp(1) }, s.checked('app', 9));
+  s.check({ mfaType: 'app', passcode: s.totp(0) }, checkFailed('IDE-0902'));
+});
+scenario('check: codes two steps away are refused', {}, (s) => {
+  s.enrol('app').tick(90);
+  s.check({ mfaType: 'app', passcode: s.totp(2) }, checkFailed('IDE-0902'));
+  s.check({ mfaType: 'app', passcode: s.totp(-2) }, checkFailed('IDE-0902'));
+});
+scenario('check: a code of another secret is refused', {}, (s) => {
+  s.enrol('app').tick(30);
+  s.check({ mfaType: 'app', passcode: s.totp(0, 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP') }, checkFailed('IDE-0902'));
+});
+scenario('check: an 8-digit SHA256 factor', { settings: { algorithm: 'SHA256', digits: 8, period: 60 } }, (s) => {
+  s.enrol('app').tick(60);
+  s.check({ mfaType: 'app', passcode: s.totp().slice(0, 6) }, checkFailed('IDE-0902'));
+  s.check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+});
+scenario('challenge: app sends nothing and changes nothing', {}, (s) => {
+  s.enrol('app').challenge('app');
+});
+scenario('challenge: email sends a sign-in code; check consumes it once', {}, (s) => {
+  s.enrol('email').tick(60).challenge('email').tick(20);
+  s.check({ mfaType: 'email', passcode: s.loginCode }, s.checked('email', 9));
+  s.check({ mfaType: 'email', passcode: s.loginCode }, checkFailed('IDE-0902'));
+});
+scenario('challenge: sms sends a sign-in code to the phone', {}, (s) => {
+  s.enrol('sms').tick(60).challenge('sms').tick(1);
+  s.check({ mfaType: 'sms', passcode: s.loginCode }, s.checked('sms', 9));
+});
+scenario('challenge: a new challenge voids the previous code', {}, (s) => {
+  s.enrol('email').tick(60).challenge('email');
+  const first = s.loginCode;
+  s.tick(30).challenge('email');
+  s.check({ mfaType: 'email', passcode: first }, checkFailed('IDE-0902'));
+  s.check({ mfaType: 'email', passcode: s.loginCode }, s.checked('email', 9));
+});
+scenario('challenge: another within 30 s is throttled, at 30 s it is sent', {}, (s) => {
+  s.enrol('sms').tick(60).challenge('sms');
+  s.tick(10).challenge('sms', err('IDE-0905', { retryAfter: 20 }));
+  s.tick(19).challenge('sms', err('IDE-0905', { retryAfter: 1 }));
+  s.tick(1).challenge('sms');
+});
+scenario('challenge: the enrollment code sent at setup does not throttle sign-in', {}, (s) => {
+  s.setup('email').tick(1).verify('email').tick(1).enable('email').challenge('email');
+});
+scenario('check: a sign-in code holds until 5 minutes after it was sent, not at 5 minutes', {}, (s) => {
+  s.enrol('email').tick(60).challenge('email').tick(300);
+  s.check({ mfaType: 'email', passcode: s.loginCode }, checkFailed('IDE-0902'));
+});
+scenario('check: a sign-in code one second before it expires is accepted', {}, (s) => {
+  s.enrol('sms').tick(60).challenge('sms').tick(299);
+  s.check({ mfaType: 'sms', passcode: s.loginCode }, s.checked('sms', 9));
+});
+scenario('check: the code used at verify is not a sign-in code', {}, (s) => {
+  s.setup('email').tick(1);
+  const code = s.oneTimeCode;
+  s.verify('email').tick(1).enable('email');
+  s.check({ mfaType: 'email', passcode: code }, checkFailed('IDE-0902'));
+});
+scenario('check: an email passcode with no challenge outstanding is refused and counted', {}, (s) => {
+  s.enrol('email').check({ mfaType: 'email', passcode: '000000' }, checkFailed('IDE-0902'));
+});
+scenario('challenge: a type that is not enabled', {}, (s) => {
+  s.challenge('email', err('IDE-0906'));
+  s.enrol('app').challenge('sms', err('IDE-0906'));
+});
+scenario('challenge: a user who lost their phone number', { user: NO_CHANNELS, state: '{"v":1,"factors":{"sms":{}},"recoveryCodes":[]}' }, (s) => {
+  s.challenge('sms', err('IDE-0907'));
+});
+scenario('check: with no factor enabled, a recovery code or a passcode', {}, (s) => {
+  s.check({ recoveryCode: 'AAAA-BBBB-CCCC' }, err('IDE-0906', { audit: ['check.failed'] }));
+  s.check({ mfaType: 'app', passcode: '123456' }, err('IDE-0906', { audit: ['check.failed'] }));
+});
+scenario('check: a passcode for a type that is not enabled', {}, (s) => {
+  s.enrol('email').check({ mfaType: 'app', passcode: '123456' }, err('IDE-0906', { audit: ['check.failed'] }));
+  s.check({ mfaType: 'sms', recoveryCode: s.codes[1] }, err('IDE-0906', { audit: ['check.failed'] }));
+  s.check({ mfaType: 'email', recoveryCode: s.codes[1] }, s.checked('recovery', 8));
+});
+scenario('check: a recovery code is consumed; its reuse is refused', {}, (s) => {
+  s.enrol('app').check({ recoveryCode: s.codes[1] }, s.checked('recovery', 8));
+  s.check({ recoveryCode: s.codes[1] }, checkFailed('IDE-0901'));
+  s.status({ methods: ['app'], preferred: 'app', remaining: 8 });
+});
+scenario('check: recovery codes are normalised', {}, (s) => {
+  s.enrol('sms').check({ recoveryCode: ` ${s.codes[2].toLowerCase().replace(/-/g, ' ')} ` }, s.checked('recovery', 8));
+});
+scenario('check: the code typed at enable is already used', {}, (s) => {
+  s.enrol('email').check({ recoveryCode: s.codes[0] }, checkFailed('IDE-0901'));
+});
+scenario('check: recovery codes run out', {}, (s) => {
+  s.enrol('app');
+  for (let i = 1; i <= 9; i++) s.tick(1).check({ recoveryCode: s.codes[i] }, s.checked('recovery', 9 - i));
+  s.status({ methods: ['app'], preferred: 'app', remaining: 0 });
+  s.check({ recoveryCode: s.codes[9] }, checkFailed('IDE-0901'));
+  s.tick(30).check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 0));
+});
+scenario('check: a recovery code used at check is refused at disable', {}, (s) => {
+  s.enrol('email').check({ recoveryCode: s.codes[3] }, s.checked('recovery', 8));
+  s.disable('email', { recoveryCode: s.codes[3] }, err('IDE-0901', { stateChanged: true }));
+});
+scenario('check: after a regenerate only the new set works', {}, (s) => {
+  s.enrol('sms');
+  const old = s.codes;
+  s.regenerate({ recoveryCode: old[2] });
+  s.check({ recoveryCode: old[3] }, checkFailed('IDE-0901'));
+  s.check({ recoveryCode: s.codes[0] }, s.checked('recovery', 9));
+});
+scenario('check: five failures lock the user; the lock answers every route', {}, (s) => {
+  s.enrol('email').tick(60).challenge('email');
+  for (let i = 0; i < 4; i++) s.check({ mfaType: 'email', passcode: '00000' + i }, checkFailed('IDE-0902'));
+  s.check({ recoveryCode: 'NOPE-NOPE-NOPE' }, lockedAt());
+  s.tick(1).check({ mfaType: 'email', passcode: s.loginCode }, err('IDE-0905', { retryAfter: 899, audit: ['check.failed'] }));
+  s.regenerate({ recoveryCode: s.codes[1] }, err('IDE-0905', { retryAfter: 899 }));
+  s.challenge('email', err('IDE-0905', { retryAfter: 899 }));
+  s.tick(899).challenge('email');
+  s.check({ mfaType: 'email', passcode: s.loginCode }, s.checked('email', 9));
+});
+scenario('check: failures at check and at disable share one counter', {}, (s) => {
+  s.enrol('app').tick(30);
+  s.check({ recoveryCode: 'BAD-1' }, checkFailed('IDE-0901'));
+  s.disable('app', { recoveryCode: 'BAD-2' }, err('IDE-0901', { stateChanged: true }));
+  s.check({ mfaType: 'app', passcode: s.wrongTotp() }, checkFailed('IDE-0902'));
+  s.regenerate({ recoveryCode: 'BAD-3' }, err('IDE-0901', { stateChanged: true }));
+  s.check({ mfaType: 'app', passcode: s.wrongTotp() }, lockedAt());
+  s.disable('app', { passcode: s.totp() }, err('IDE-0905', { retryAfter: 900 }));
+});
+scenario('check: a lock taken at verify holds at check', {}, (s) => {
+  s.enrol('app').tick(30).setup('email').tick(1);
+  for (let i = 0; i < 4; i++) s.verify('email', { passcode: '99999' + i }, err('IDE-0902', { stateChanged: true }));
+  s.verify('email', { passcode: '999994' }, err('IDE-0905', { retryAfter: 900, audit: ['lock'], stateChanged: true }));
+  s.check({ mfaType: 'app', passcode: s.totp() }, err('IDE-0905', { retryAfter: 900, audit: ['check.failed'] }));
+  s.tick(900).check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+});
+scenario('check: a success resets the counter', {}, (s) => {
+  s.enrol('app').tick(30);
+  for (let i = 0; i < 4; i++) s.check({ mfaType: 'app', passcode: s.wrongTotp() }, checkFailed('IDE-0902'));
+  s.check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+  for (let i = 0; i < 4; i++) s.check({ recoveryCode: `BAD-${i}` }, checkFailed('IDE-0901'));
+  s.check({ recoveryCode: s.codes[5] }, s.checked('recovery', 8));
+});
+scenario('check: disabling the email factor voids its outstanding sign-in code', {}, (s) => {
+  s.enrol('email').tick(60).challenge('email');
+  s.disable('email', {}, s.disabled([]), { admin: true });
+  s.check({ mfaType: 'email', passcode: s.loginCode }, err('IDE-0906', { audit: ['check.failed'] }));
+});
+scenario('check: an admin checks like anyone: a wrong code still counts', {}, (s) => {
+  s.enrol('app').tick(30);
+  s.push('check', { mfaType: 'app', passcode: s.wrongTotp() }, checkFailed('IDE-0902'), { admin: true });
+});
+scenario('check: a failing host HMAC fails the check and changes nothing', {}, (s) => {
+  s.enrol('email');
+  s.push('check', { recoveryCode: s.codes[1] }, err('IDE-0045'), { hostFails: true });
+  s.check({ recoveryCode: s.codes[1] }, s.checked('recovery', 8));
+});
+scenario('challenge: without enough random bytes fails the operation', {}, (s) => {
+  s.enrol('email').tick(60).push('challenge', { mfaType: 'email' }, err('IDE-0045'));
 });
 
 // ---- requests the core refuses before the state ----
