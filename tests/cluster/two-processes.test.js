@@ -43,6 +43,41 @@ test('one TOTP code sent to verify on both processes at once is accepted at most
   assert.ok(responses.every((r) => r.status === 200 || ['IDE-0902', 'IDE-0905'].includes(r.json.code)));
 });
 
+async function enabled(c, a) {
+  const u = await enrolledUpToVerify(c, a);
+  const path = `/v1/users/${u.id}/mfa`;
+  assert.equal((await call(a.url, 'POST', `${path}/verify`, { token: u.token, body: { mfaType: 'app', secret: u.secret, passcode: totp(u.secret, Date.now()) } })).status, 200);
+  assert.equal((await call(a.url, 'POST', `${path}/enable`, { token: u.token, body: { mfaType: 'app', secret: u.secret, recoveryCode: u.recoveryCodes[0] } })).status, 200);
+  return { ...u, path };
+}
+
+test('50 concurrent checks of one recovery code over two processes: exactly one 200', async (t) => {
+  const c = await cluster(t);
+  const [a, b] = await Promise.all([c.start(), c.start()]);
+  const u = await enabled(c, a);
+  const body = { recoveryCode: u.recoveryCodes[1] };
+  const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => call(i % 2 ? a.url : b.url, 'POST', `${u.path}/check`, { token: u.token, body })));
+  const statuses = responses.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));
+  // The others are the code already used, counted: after five of them, the lock.
+  assert.ok(responses.every((r) => r.status === 200 || ['IDE-0901', 'IDE-0905'].includes(r.json.code)), statuses.join(','));
+  assert.equal((await c.store.readAudit(u.id)).filter((e) => e.event === 'check.ok').length, 1);
+});
+
+test('one TOTP code checked on both processes at once is accepted once', async (t) => {
+  const c = await cluster(t);
+  const [a, b] = await Promise.all([c.start(), c.start()]);
+  const u = await enabled(c, a);
+  // A code of the next step: the step verify accepted is already claimed.
+  const body = { mfaType: 'app', passcode: totp(u.secret, Date.now(), { offset: 1 }) };
+  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => call(i % 2 ? a.url : b.url, 'POST', `${u.path}/check`, { token: u.token, body })));
+  // Never twice; and once, since every request first sees the code unused
+  // and the compare-and-set's losers decide again on the winner's state.
+  assert.equal(responses.filter((r) => r.status === 200).length, 1, responses.map((r) => r.status).join(','));
+  assert.ok(responses.every((r) => r.status === 200 || ['IDE-0902', 'IDE-0905'].includes(r.json.code)));
+  assert.equal((await c.store.readAudit(u.id)).filter((e) => e.event === 'check.ok').length, 1);
+});
+
 test('the lockout counter holds across processes', async (t) => {
   const c = await cluster(t);
   const [a, b] = await Promise.all([c.start(), c.start()]);

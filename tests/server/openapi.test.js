@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { ENDPOINTS } from 'identity-mfa/contract';
 import { totp } from '../vectors/src/reference.mjs';
 import { startServer, userSession } from './support/server.js';
 
@@ -10,9 +12,10 @@ test('every response matches the schema /openapi.json gives for its route and st
   t.after(() => server.close());
   const doc = (await server.request('GET', '/openapi.json')).json;
   assert.equal(doc.openapi, '3.1.0');
-  assert.equal(Object.keys(doc.paths).filter((p) => p.startsWith('/v1/')).length, 7);
+  assert.equal(Object.keys(doc.paths).filter((p) => p.startsWith('/v1/')).length, ENDPOINTS.length);
 
   const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
   ajv.addSchema({ $id: 'openapi', components: doc.components });
   const schemaFor = (method, path, status) => {
     const template = path.replace(/\/v1\/users\/[^/]+/, '/v1/users/{id}');
@@ -40,6 +43,10 @@ test('every response matches the schema /openapi.json gives for its route and st
   await call('POST', `${base}/verify`, { ...as, body: { mfaType: 'app', secret: setup.secret, passcode: totp(setup.secret, server.clock()) } });
   await call('POST', `${base}/enable`, { ...as, body: { mfaType: 'app', secret: setup.secret, recoveryCode: setup.recoveryCodes[0] } });
   await call('PATCH', `${base}/preferred`, { ...as, body: { mfaType: 'app' } });
+  await call('POST', `${base}/challenge`, { ...as, body: { mfaType: 'app' } });
+  await call('POST', `${base}/check`, { ...as, body: { recoveryCode: setup.recoveryCodes[2] } });
+  await call('POST', `${base}/check`, { ...as, body: { mfaType: 'app', passcode: '000000' } });
+  await call('POST', `${base}/challenge`, { ...as, body: { mfaType: 'sms' } });
   await call('POST', `${base}/recovery-codes`, { ...as, body: { recoveryCode: setup.recoveryCodes[1] } });
   await call('POST', `${base}/setup`, { ...as, body: { mfaType: 'email' } });
   await call('GET', base, as);

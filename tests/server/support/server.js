@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { randomBytes, randomUUID } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { buildApp, loadConfig, mintToken } from 'identity-mfa/server';
 
 export const T0 = Date.UTC(2027, 0, 15, 8, 0, 10);
@@ -166,6 +167,7 @@ export async function startServer({ env = {}, clock = manualClock(), dir, databa
     if (!validators) {
       const doc = await (await fetch(`${url}/openapi.json`)).json();
       const ajv = new Ajv2020({ strict: false, allErrors: true });
+      addFormats(ajv);
       ajv.addSchema({ $id: 'openapi', components: doc.components });
       validators = { doc, ajv };
     }
