@@ -64,7 +64,7 @@ export async function printDemo({ config, userId, dir }, address) {
 identity-mfa demo is listening on ${base}  (data: ${dir})
 
   Open ${base}/ in a browser: setup with a QR code, recovery codes, verify,
-  enable, status; every request body is checked as you type. Or use curl:
+  enable, sign in, status; every request body is checked as you type. Or use curl:
 
   demo user   ${userId}  (${DEMO_USER.username})
   token       valid 24 h; set it in your shell:
@@ -82,6 +82,9 @@ curl -s -X POST ${json} -d '{"mfaType":"app","secret":"<secret>","recoveryCode":
 
   4. status:
 curl -s ${auth} ${url}
+
+  5. sign in: check a current code (a new one: the one verify took is used), or a recovery code:
+curl -s -X POST ${json} -d '{"mfaType":"app","passcode":"<6 digits>"}' ${url}/check
 
   Email instead of app: setup with {"mfaType":"email"}, then read the code with
   ${outboxCommand(config, userId)}

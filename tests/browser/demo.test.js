@@ -75,6 +75,17 @@ async function waitForAnswer(page, form, status) {
   await answerOf(page, form).getByText(`Server answered ${status}`).waitFor();
 }
 
+// The requests a page made after `before`, once every request it started by
+// now has been seen: a marker fetched after the action arrives after them
+// (events come in order), so no timer is needed to know nothing was sent.
+async function sentAfter(page, requests, before) {
+  const marker = `/health/live?marker=${Math.random()}`;
+  const seen = page.waitForRequest((r) => r.url().endsWith(marker));
+  await page.evaluate((path) => fetch(path), marker);
+  await seen;
+  return requests.slice(before).filter((u) => !u.endsWith(marker));
+}
+
 test('the page and everything it loads come from the sidecar, under a strict CSP', async (t) => {
   const { base, requests, errors, headers } = await startDemo(t);
   assert.deepStrictEqual(errors, []);
@@ -115,8 +126,7 @@ test('typing an invalid body shows the code and message the server would answer,
     const before = requests.length;
     await page.locator(`#form-${route} button[type=submit]`).click();
     await textarea.press('Control+Enter');
-    await page.waitForTimeout(200);
-    assert.deepStrictEqual(requests.slice(before), [], `nothing was sent for ${route} ${body}`);
+    assert.deepStrictEqual(await sentAfter(page, requests, before), [], `nothing was sent for ${route} ${body}`);
     assert.equal(await answerOf(page, route).textContent(), '', 'no server answer appeared');
     await check.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, `invalid-${i + 1}-${route}.png`) });
@@ -125,7 +135,7 @@ test('typing an invalid body shows the code and message the server would answer,
 
 test('the app flow: setup, QR code and secret, recovery codes saved, verify with TOTP, enable, status "enabled"', async (t) => {
   const { page } = await startDemo(t);
-  assert.equal(await statusText(page), 'not enabled');
+  await page.locator('#status-enabled').getByText('not enabled').waitFor();
   await shot(page, 'app-1-loaded');
 
   // Keyboard only: choose the type, Tab from the body to the button, Enter.
@@ -211,11 +221,96 @@ test('the email flow: the code read from the outbox verifies, a recovery code en
   await shot(page, 'email-4-disabled');
 });
 
+// Setup, verify and enable through the page; returns the secret (app) and the codes.
+async function enableThroughPage(page, outbox, mfaType) {
+  await page.locator('#status-enabled').getByText('not enabled').waitFor();
+  await page.getByLabel({ app: 'Authenticator app (TOTP)', email: 'Email code', sms: 'SMS code' }[mfaType]).check();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await waitForAnswer(page, 'setup', 200);
+  const codes = await page.locator('#recovery-codes li').allTextContents();
+  const secret = mfaType === 'app' ? (await page.locator('#secret').textContent()).trim() : null;
+  const passcode = secret ? totp(secret, Date.now()) : (await outbox()).at(-1).text.match(/\b(\d{6})\b/)[1];
+  await page.getByLabel('Code (6 to 8 characters)').fill(passcode);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await waitForAnswer(page, 'verify', 200);
+  await page.getByLabel('Recovery code', { exact: true }).fill(codes[0]);
+  await page.getByRole('button', { name: 'Enable' }).click();
+  await waitForAnswer(page, 'enable', 200);
+  await page.locator('#step-signin').waitFor({ state: 'visible' });
+  return { secret, codes };
+}
+
+test('sign in with the app: a TOTP code, then a recovery code; the remaining count is shown', async (t) => {
+  const { page, requests, outbox } = await startDemo(t);
+  const { secret, codes } = await enableThroughPage(page, outbox, 'app');
+  assert.equal(await page.getByLabel('Method of the code').inputValue(), 'app');
+  await shot(page, 'signin-1-panel');
+
+  // The app needs nothing sent: the challenge says so.
+  await page.getByLabel('Method to send a sign-in code by').selectOption('app');
+  await page.getByRole('button', { name: 'Send a sign-in code' }).click();
+  await waitForAnswer(page, 'challenge', 200);
+  assert.match(await page.locator('#signin-message').textContent(), /needs no message/);
+
+  // A code of the next step: verify claimed the current one.
+  await page.getByLabel(/^Sign-in code/).fill(totp(secret, Date.now(), { offset: 1 }));
+  assert.match(await checkOf(page, 'check').textContent(), /Valid/);
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await waitForAnswer(page, 'check', 200);
+  assert.equal(await page.locator('#check-result').textContent(), 'Signed in. The app code is right. 9 recovery codes left.');
+  await shot(page, 'signin-2-app-code');
+
+  // Typed as the person goes: a passcode without a method is refused here, and not sent.
+  await page.getByLabel('Method of the code').selectOption('');
+  await page.getByLabel(/^Sign-in code/).pressSequentially('123456');
+  await checkOf(page, 'check').getByText('IDE-0001').waitFor();
+  assert.match(await checkOf(page, 'check').textContent(), /mfaType: required with passcode/);
+  const before = requests.length;
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  assert.deepStrictEqual(await sentAfter(page, requests, before), [], 'nothing was sent');
+
+  await page.getByLabel(/^Sign-in code/).fill('');
+  await page.getByLabel('or a recovery code').fill(codes[5]);
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await page.locator('#check-result').getByText('8 recovery codes left').waitFor();
+  assert.equal(await page.locator('#check-result').textContent(), 'Signed in. The recovery code is right. 8 recovery codes left.');
+  await page.locator('#status-codes').getByText('8').waitFor();
+  await shot(page, 'signin-3-recovery-code');
+});
+
+test('sign in by email: the sign-in code is read from the outbox the page points to', async (t) => {
+  const { page, outbox } = await startDemo(t);
+  await enableThroughPage(page, outbox, 'email');
+  assert.equal(await page.getByLabel('Method to send a sign-in code by').inputValue(), 'email');
+  await page.getByRole('button', { name: 'Send a sign-in code' }).click();
+  await waitForAnswer(page, 'challenge', 200);
+  assert.match(await page.locator('#signin-message').textContent(), /sent by email/);
+  const command = await page.locator('#signin-outbox-command').textContent();
+  const messages = execSync(command, { encoding: 'utf8', shell: '/bin/sh' }).trim().split('\n').map((line) => JSON.parse(line));
+  const code = messages.at(-1).text.match(/sign-in code is (\d{6})/)[1];
+  assert.equal(await page.getByLabel('Method of the code').inputValue(), 'email');
+  await page.getByLabel(/^Sign-in code/).fill(code);
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await waitForAnswer(page, 'check', 200);
+  assert.equal(await page.locator('#check-result').textContent(), 'Signed in. The email code is right. 9 recovery codes left.');
+  await shot(page, 'signin-4-email-code');
+
+  // The same code again: the server's answer, as it came.
+  await page.getByLabel(/^Sign-in code/).fill(code);
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await answerOf(page, 'check').getByText('Server answered 400').waitFor();
+  assert.match(await answerOf(page, 'check').textContent(), /"code": "IDE-0902"/);
+  assert.equal(await page.locator('#check-result').isHidden(), true);
+});
+
 test('without its wasm core the page says so and offers nothing to send', async (t) => {
   const { page, requests, base } = await startDemo(t, { blockWasm: true });
   assert.match(await page.locator('#boot').textContent(), /wasm core did not load/);
   for (const name of ['Set up', 'Verify', 'Enable', 'Turn off']) {
     assert.equal(await page.getByRole('button', { name, exact: true }).isDisabled(), true, name);
+  }
+  for (const form of ['challenge', 'check']) {
+    assert.equal(await page.locator(`#form-${form} button[type=submit]`).isDisabled(), true, form);
   }
   assert.ok(!requests.some((u) => u.startsWith(`${base}/v1/`)), 'no MFA route was called');
 });

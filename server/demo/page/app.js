@@ -1,5 +1,6 @@
-// The demo page: setup → save the recovery codes → verify → enable, with a
-// status panel. It acts as the demo user with a token from /demo/session.
+// The demo page: setup → save the recovery codes → verify → enable, then
+// sign in with the enabled method (challenge → check), with a status panel.
+// It acts as the demo user with a token from /demo/session.
 import { loadIdentityMfa } from '/identity-mfa/load.js';
 import { validatedForm, renderAnswer } from '/demo/forms.js';
 import { showEnrollment, hideEnrollment } from '/demo/enrollment.js';
@@ -62,6 +63,19 @@ async function main() {
     $('status-codes').textContent = String(s.recoveryCodesRemaining ?? 0);
     $('status-pending').textContent = describePending(s.pending);
     $('status-answer').textContent = `Updated ${new Date().toLocaleTimeString()}.`;
+    showSignIn(s);
+  }
+
+  // The sign-in panel appears once a method is enabled, set to that method.
+  let challenge;
+  let check;
+  function showSignIn(s) {
+    const panel = $('step-signin');
+    const wasHidden = panel.hidden;
+    panel.hidden = !s.enabled;
+    if (!s.enabled || !wasHidden) return;
+    challenge.setField('mfaType', s.methods.find((m) => m !== 'app') ?? 'app');
+    check.setField('mfaType', s.preferredType || s.methods[0]);
   }
 
   let verify;
@@ -99,6 +113,45 @@ async function main() {
     send,
     onAnswer: async (answer) => {
       if (answer.ok) hideEnrollment();
+      await refreshStatus();
+    },
+  });
+  challenge = validatedForm($('form-challenge'), {
+    mfa,
+    send,
+    onAnswer: async (answer) => {
+      const sent = answer.ok && answer.json.sent;
+      $('signin-message').hidden = !answer.ok;
+      $('signin-outbox-command').hidden = !sent;
+      if (answer.ok) {
+        const { mfaType, expiresAt } = answer.json;
+        $('signin-message').textContent = sent
+          ? `A sign-in code was sent by ${mfaType}; it holds until ${new Date(expiresAt).toLocaleTimeString()}. ` +
+            'In demo mode it waits in the outbox; read it in a terminal, from the project folder:'
+          : 'An authenticator app needs no message: type the code it shows now.';
+        $('signin-outbox-command').textContent = session.outboxCommand;
+        check.setField('mfaType', mfaType);
+        $('check-passcode').focus();
+      }
+    },
+  });
+  check = validatedForm($('form-check'), {
+    mfa,
+    send,
+    onAnswer: async (answer) => {
+      const result = $('check-result');
+      result.hidden = !answer.ok;
+      if (answer.ok) {
+        const { method, recoveryCodesRemaining: left } = answer.json;
+        const what = method === 'recovery' ? 'The recovery code' : `The ${method} code`;
+        const codes = `${left} recovery code${left === 1 ? '' : 's'} left`;
+        // Few codes left: the person should make a new set (POST …/mfa/recovery-codes).
+        result.textContent = left <= 3
+          ? `Signed in. ${what} is right. Only ${codes}: make a new set before they run out.`
+          : `Signed in. ${what} is right. ${codes}.`;
+        result.className = left <= 3 ? 'warn' : '';
+        check.reset(['passcode', 'recoveryCode']);
+      }
       await refreshStatus();
     },
   });

@@ -122,5 +122,11 @@ export function validatedForm(form, { mfa, send, onAnswer = () => {}, hide = [] 
     clearAnswer() {
       answerBox.replaceChildren();
     },
+    /** Empties fields after a success: the form is fresh again, not wrong. */
+    reset(names) {
+      for (const field of fields) if (names.includes(field.dataset.field) && field.type !== 'radio') field.value = '';
+      touched = false;
+      fill();
+    },
   };
 }
