@@ -1,26 +1,46 @@
-// npm run bench:server — one run on loopback, three workloads, each against a
-// server in its own process while this process generates the load:
-//   ceiling        a bare node:http server answering a fixed JSON body
-//   status         GET /v1/users/{id}/mfa on the sidecar (SQLite)
-//   verify+enable  the pair, once per pre-seeded user (setup done beforehand)
-// Prints req/s, p50/p99 latency and the ratio to the ceiling. Options:
-//   --seconds N (default 5 per workload)  --connections N (default 16)
-//   --db sqlite|postgres (postgres: a throwaway server, and rows for 1 and 2
-//   sidecar processes on it)
+// npm run bench:server — the sidecar as users run it, under a native load
+// generator, beside the ceilings of this machine, all in one run:
+//   ceiling        a bare node:http server answering fixed JSON
+//   fastify hello  a minimal Fastify app with its defaults
+//   identity-mfa   `identity-mfa serve` started as a separate process exactly
+//                  as a user starts it: default settings and logging (to a
+//                  file), SQLite with synchronous=FULL (or PostgreSQL)
+// Load: wrk (Debian's), one thread, N connections, for --seconds each. The
+// write workloads send each request once (bench/wrk/once.lua), each to its
+// own pre-seeded user: setup; verify and enable (of users set up beforehand,
+// not measured); the pair 1 / (1/verify + 1/enable); check (a TOTP code of
+// each enabled user). Prints req/s, p50 and p99, and the ratio to the ceiling.
+//   --seconds N       per workload (default 4)
+//   --connections N   (default 16)
+//   --db sqlite|postgres   (postgres: a throwaway server for the run)
+//   --workers 1,2     the sidecar rows for each count of worker processes
+//   --users N         users per write workload (default 30000; a workload
+//                     that runs out is timed by its own clock)
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mintToken } from 'identity-mfa/server';
-import { randomBytes } from 'node:crypto';
+import { loadConfig, mintToken, openStore } from 'identity-mfa/server';
 import { totp } from '../tests/vectors/src/reference.mjs';
 import { testDatabase } from '../tests/server/support/server.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, db: { type: 'string', default: 'sqlite' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '4' },
+    connections: { type: 'string', default: '16' },
+    db: { type: 'string', default: 'sqlite' },
+    workers: { type: 'string', default: '1' },
+    users: { type: 'string', default: '30000' },
+  },
+});
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
+const USERS = Number(values.users);
+const WORKERS = values.workers.split(',').map(Number);
 if (!['sqlite', 'postgres'].includes(values.db)) throw new Error('--db is sqlite or postgres');
 if (values.db === 'postgres' && !process.env.IDENTITY_MFA_TEST_PG) {
   // A throwaway PostgreSQL for the run (scripts/with-postgres.sh starts and removes it).
@@ -28,18 +48,58 @@ if (values.db === 'postgres' && !process.env.IDENTITY_MFA_TEST_PG) {
   const r = spawnSync('bash', [script, process.execPath, ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
+if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed: run `bash scripts/setup.sh bench`');
 
-function startChild(args, env = {}) {
-  const child = spawn(process.execPath, [new URL('./server-child.mjs', import.meta.url).pathname, ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_ENV: JSON.stringify(env) } });
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      const newline = buffer.indexOf('\n');
-      if (newline >= 0) resolve({ child, info: JSON.parse(buffer.slice(0, newline)) });
+const cli = new URL('../server/cli.js', import.meta.url).pathname;
+const wrkScript = (name) => new URL(`./wrk/${name}`, import.meta.url).pathname;
+
+// ---- load ------------------------------------------------------------------
+
+/** Runs wrk; returns {rps, p50, p99 (ms), responses, bad}. `file`: requests sent once each. */
+function wrk(url, { headers = [], file } = {}) {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', '-s', wrkScript(file ? 'once.lua' : 'get.lua')];
+  for (const h of headers) args.push('-H', h);
+  args.push(url);
+  if (file) args.push('--', file);
+  const r = spawnSync('wrk', args, { encoding: 'utf8' });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH '));
+  if (!line) throw new Error(`wrk gave no result:\n${r.stdout}\n${r.stderr}`);
+  const out = JSON.parse(line.slice(6));
+  return { rps: out.responses / out.seconds, p50: out.p50 / 1000, p99: out.p99 / 1000, responses: out.responses, bad: out.errors + out.non2xx, dispensed: out.dispensed, lines: out.lines };
+}
+
+/** A file of requests, one per line: METHOD, PATH, TOKEN, BODY (tab-separated). */
+function requestFile(dir, name, rows) {
+  const path = join(dir, `${name}.tsv`);
+  writeFileSync(path, rows.map((r) => r.join('\t')).join('\n') + '\n');
+  return path;
+}
+
+let ceilingRps = 0;
+function report(name, r) {
+  if (!ceilingRps) ceilingRps = r.rps;
+  const notes = [`${r.responses} responses`];
+  if (r.bad) notes.push(`${r.bad} not 2xx`);
+  if (r.lines && r.dispensed >= r.lines) notes.push('all users served before the time was up: timed by its own clock');
+  console.log(`${name.padEnd(24)}${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ${(r.rps / ceilingRps).toFixed(2).padStart(5)}x   (${notes.join(', ')})`);
+}
+
+// ---- processes ---------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
     });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+function startBaseline(mode) {
+  const child = spawn(process.execPath, [new URL('./baselines.mjs', import.meta.url).pathname, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (chunk) => resolve({ child, port: JSON.parse(chunk.toString().split('\n')[0]).port }));
+    child.on('exit', (code) => reject(new Error(`${mode} exited with ${code}`)));
   });
 }
 
@@ -57,126 +117,134 @@ function send(port, method, path, headers = {}, body) {
   });
 }
 
-// Runs `next()` (a request) from CONNECTIONS loops until time is up or
-// next() returns null; returns requests/s and latency percentiles.
-async function load(next) {
-  const latencies = [];
-  let errors = 0;
-  const end = performance.now() + SECONDS * 1000;
-  const start = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (performance.now() < end) {
-      const job = next();
-      if (!job) return;
-      for (const step of job) {
-        const t0 = performance.now();
-        const r = await step();
-        latencies.push(performance.now() - t0);
-        if (r.status !== 200) errors++;
-      }
-    }
-  }));
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
-  return { rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), n: latencies.length, errors };
+/** `identity-mfa serve` as a user starts it; its log goes to a file. Resolves once ready. */
+async function startServe(env, dir, workers) {
+  const port = await freePort();
+  const log = openSync(join(dir, `serve-${workers}.log`), 'a');
+  const args = [cli, 'serve', '--port', String(port), ...(workers > 1 ? ['--workers', String(workers)] : [])];
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', log, 'inherit'] });
+  closeSync(log);
+  let exited = null;
+  child.on('exit', (code) => { exited = code; });
+  for (;;) {
+    if (exited !== null) throw new Error(`identity-mfa serve exited (${exited}): see ${dir}/serve-${workers}.log`);
+    const ready = await send(port, 'GET', '/health/ready').catch(() => null);
+    if (ready?.status === 200) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const stopped = new Promise((resolve) => child.on('exit', resolve));
+  return { port, stop: async () => { child.kill('SIGTERM'); await stopped; } };
 }
 
-const rows = [];
-const report = (name, r, ceiling) => {
-  rows.push(name);
-  const ratio = ceiling ? `${(r.rps / ceiling).toFixed(2)}x` : '1.00x';
-  console.log(`${name.padEnd(16)}${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ${ratio.padStart(6)} of ceiling   (${r.n} requests, ${r.errors} non-200)`);
-};
-
-console.log(`loopback, ${CONNECTIONS} connections, ${SECONDS} s per workload, ${values.db}, servers and load in separate processes`);
-const ceilingServer = await startChild(['ceiling']);
-const ceiling = await load(() => [() => send(ceilingServer.info.port, 'GET', '/')]);
-ceilingServer.child.kill();
-report('ceiling', ceiling);
-
-// The sidecar workloads, on `processes` sidecars sharing one database.
-async function sidecarRows(processes) {
-  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-bench-'));
-  const seeded = 20000;
-  const env = { IDENTITY_MFA_JWT_SECRET: randomBytes(32).toString('base64url'), IDENTITY_MFA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-    IDENTITY_MFA_RECOVERY_PEPPER: randomBytes(32).toString('base64') };
-  let database = null;
-  if (values.db === 'postgres') {
-    database = await testDatabase(dir, 'postgres');
-    env.IDENTITY_MFA_DB = database.url;
-  } else {
-    env.IDENTITY_MFA_DB = `sqlite:${join(dir, 'bench.db')}`;
-  }
-  const first = await startChild(['sidecar', dir, String(seeded)], env);
-  const others = await Promise.all(Array.from({ length: processes - 1 }, () => startChild(['sidecar', dir, '0'], env)));
-  const ports = [first, ...others].map((c) => c.info.port);
-  if (first.info.store !== values.db) throw new Error(`the sidecar runs on ${first.info.store}, not ${values.db}`);
-  const label = (name) => (processes > 1 ? `${name} (${processes} proc)` : name);
+// Users straight into the store: seeding is preparation, not what is measured.
+async function seedUsers(config, ids) {
+  const store = await openStore(config.db);
   try {
-    const { users } = first.info;
-    const config = { jwtSecret: env.IDENTITY_MFA_JWT_SECRET, adminScope: 'mfa:admin' };
-    const tokens = await Promise.all(users.map((sub) => mintToken(config, { sub, ttl: 3600 })));
-    const headers = tokens.map((token) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' }));
-    const portOf = (i) => ports[i % ports.length];
-
-    // Status as a client polls it: 1000 users, each token verified once and
-    // then found in the verified-token cache.
-    let i = 0;
-    const status = await load(() => {
-      const u = i++ % 1000;
-      return [() => send(portOf(i), 'GET', `/v1/users/${users[u]}/mfa`, { authorization: `Bearer ${tokens[u]}` })];
-    });
-    report(label('status'), status, ceiling.rps);
-    if (processes === 1) {
-      // The worst case: a token never seen before on every request.
-      const fresh = await Promise.all(users.slice(0, 4000).map((sub) => mintToken(config, { sub, ttl: 3599 })));
-      let f = 0;
-      const cold = await load(() => {
-        if (f >= fresh.length) return null;
-        const u = f++;
-        return [() => send(ports[0], 'GET', `/v1/users/${users[u]}/mfa`, { authorization: `Bearer ${fresh[u]}` })];
-      });
-      report('status, new token', cold, ceiling.rps);
-    }
-
-    // Setup for every user first (not measured), then the pair per user.
-    const setups = new Array(users.length);
-    let s = 0;
-    await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-      while (s < users.length) {
-        const u = s++;
-        const r = await send(portOf(u), 'POST', `/v1/users/${users[u]}/mfa/setup`, headers[u], '{"mfaType":"app"}');
-        setups[u] = JSON.parse(r.text);
+    await store.migrate();
+    const at = new Date().toISOString();
+    if (store.kind === 'postgres') {
+      for (let i = 0; i < ids.length; i += 5000) {
+        const chunk = ids.slice(i, i + 5000);
+        await store.pool.query('INSERT INTO users (id, username, email, created_at) SELECT id, id, id, $2 FROM unnest($1::text[]) AS id', [chunk, at]);
+        await store.pool.query("INSERT INTO mfa_state (user_id, state, version, updated_at) SELECT id, '', 0, $2 FROM unnest($1::text[]) AS id", [chunk, at]);
       }
-    }));
-    // Bodies made before the clock starts, so the load generator stays as light
-    // as it is for the ceiling. The passcodes stay valid: the server accepts the
-    // previous step too, and a run is far shorter than a 30 s step.
-    const bodies = setups.map(({ secret, recoveryCodes }) => [
-      JSON.stringify({ mfaType: 'app', secret, passcode: totp(secret, Date.now()) }),
-      JSON.stringify({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] }),
-    ]);
-    let p = 0;
-    const pairs = await load(() => {
-      if (p >= users.length) return null;
-      const u = p++;
-      const base = `/v1/users/${users[u]}/mfa`;
-      return [
-        () => send(portOf(u), 'POST', `${base}/verify`, headers[u], bodies[u][0]),
-        () => send(portOf(u + 1), 'POST', `${base}/enable`, headers[u], bodies[u][1]),
-      ];
-    });
-    report(label('verify+enable'), pairs, ceiling.rps);
-    if (p >= users.length) console.log(`(all ${seeded} seeded users enabled before the time was up: the figure is a lower bound)`);
+    } else {
+      const user = store.db.prepare('INSERT INTO users (id, username, email, created_at) VALUES (?, ?, ?, ?)');
+      const state = store.db.prepare("INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES (?, '', 0, ?)");
+      store.db.transaction(() => {
+        for (const id of ids) {
+          user.run(id, `${id}@example.com`, `${id}@example.com`, at);
+          state.run(id, at);
+        }
+      })();
+    }
   } finally {
-    for (const c of [first, ...others]) c.child.kill();
-    await new Promise((r) => setTimeout(r, 200));
+    await store.close();
+  }
+}
+
+// Runs fn over items from CONNECTIONS loops at once (the preparation steps).
+async function inParallel(items, fn) {
+  let next = 0;
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  }));
+}
+
+// ---- the sidecar's rows --------------------------------------------------------
+
+async function sidecarRows(workers) {
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-bench-'));
+  const env = {
+    IDENTITY_MFA_JWT_SECRET: randomBytes(32).toString('base64url'),
+    IDENTITY_MFA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    IDENTITY_MFA_RECOVERY_PEPPER: randomBytes(32).toString('base64'),
+  };
+  const database = values.db === 'postgres' ? await testDatabase(dir, 'postgres') : null;
+  env.IDENTITY_MFA_DB = database?.url ?? `sqlite:${join(dir, 'identity-mfa.db')}`;
+  const config = loadConfig(env);
+  const label = (name) => (workers > 1 ? `${name} (${workers} workers)` : name);
+  const pools = { setup: [], pair: [] };
+  for (const pool of Object.keys(pools)) pools[pool] = Array.from({ length: USERS }, () => randomUUID());
+  const status = randomUUID();
+  await seedUsers(config, [status, ...pools.setup, ...pools.pair]);
+  const token = {};
+  for (const id of [status, ...pools.setup, ...pools.pair]) token[id] = await mintToken(config, { sub: id, ttl: 3600 });
+  const serve = await startServe(env, dir, workers);
+  const url = `http://127.0.0.1:${serve.port}`;
+  const path = (id, suffix = '') => `/v1/users/${id}/mfa${suffix}`;
+  try {
+    // Status as a client polls it: one user, one token (verified once, then cached).
+    report(label('status'), wrk(`${url}${path(status)}`, { headers: [`Authorization: Bearer ${token[status]}`] }));
+
+    report(label('setup'), wrk(url, { file: requestFile(dir, 'setup', pools.setup.map((id) => ['POST', path(id, '/setup'), token[id], '{"mfaType":"app"}'])) }));
+
+    // Setup of the pair's users, not measured.
+    const secrets = new Map();
+    await inParallel(pools.pair, async (id) => {
+      const r = await send(serve.port, 'POST', path(id, '/setup'), { authorization: `Bearer ${token[id]}`, 'content-type': 'application/json' }, '{"mfaType":"app"}');
+      secrets.set(id, JSON.parse(r.text));
+    });
+    const step = () => Math.floor(Date.now() / 30000);
+    const verifyStep = step();
+    const verify = wrk(url, { file: requestFile(dir, 'verify', pools.pair.map((id) => {
+      const { secret } = secrets.get(id);
+      return ['POST', path(id, '/verify'), token[id], JSON.stringify({ mfaType: 'app', secret, passcode: totp(secret, verifyStep * 30000) })];
+    })) });
+    report(label('verify'), verify);
+    const verified = pools.pair.slice(0, verify.dispensed);
+    const enable = wrk(url, { file: requestFile(dir, 'enable', verified.map((id) => {
+      const { secret, recoveryCodes } = secrets.get(id);
+      return ['POST', path(id, '/enable'), token[id], JSON.stringify({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] })];
+    })) });
+    report(label('enable'), enable);
+    const pair = { rps: 1 / (1 / verify.rps + 1 / enable.rps), p50: verify.p50 + enable.p50, p99: Math.max(verify.p99, enable.p99), responses: Math.min(verify.responses, enable.responses), bad: verify.bad + enable.bad };
+    report(label('verify+enable'), pair);
+
+    // A sign-in check per enabled user: a code of a later step than the one verify took.
+    const checkStep = Math.max(verifyStep + 1, step());
+    const enabled = verified.slice(0, enable.dispensed);
+    report(label('check'), wrk(url, { file: requestFile(dir, 'check', enabled.map((id) => {
+      const { secret } = secrets.get(id);
+      return ['POST', path(id, '/check'), token[id], JSON.stringify({ mfaType: 'app', passcode: totp(secret, checkStep * 30000) })];
+    })) }));
+  } finally {
+    await serve.stop();
+    const log = statSync(join(dir, `serve-${workers}.log`)).size;
+    console.log(`  (serve wrote ${(log / 1e6).toFixed(1)} MB of logs)`);
     await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await sidecarRows(1);
-if (values.db === 'postgres') await sidecarRows(2);
+console.log(`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s on loopback, ${values.db}; ratios to the bare node:http ceiling of this run`);
+for (const mode of ['ceiling', 'fastify']) {
+  const baseline = await startBaseline(mode);
+  report(mode === 'ceiling' ? 'bare node:http' : 'fastify hello', wrk(`http://127.0.0.1:${baseline.port}/`));
+  baseline.child.kill('SIGTERM');
+}
+for (const workers of WORKERS) await sidecarRows(workers);
 agent.destroy();

@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# What to set up for: `start` (the sidecar: the wasm build) or `test`
-# (everything: native, wasm, fuzz builds and the test tools).
+# What to set up for: `start` (the sidecar: the wasm build), `test`
+# (everything: native, wasm, fuzz builds and the test tools) or `bench`
+# (what `test` needs, and wrk, the load generator of bench/server.mjs).
 purpose="${1:-test}"
 
 # Debian packages, for running and for testing.
@@ -15,7 +16,7 @@ packages=(
   python3                   # node-gyp, to build better-sqlite3
   emscripten                # em++ and embind for the wasm build
 )
-if [ "$purpose" = test ]; then
+if [ "$purpose" = test ] || [ "$purpose" = bench ]; then
   packages+=(
     libgtest-dev              # GoogleTest
     libssl-dev                # OpenSSL HMAC for the native tests
@@ -24,6 +25,7 @@ if [ "$purpose" = test ]; then
     postgresql                # a throwaway server for the PostgreSQL suite
   )
 fi
+[ "$purpose" = bench ] && packages+=(wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -49,7 +51,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "$lock_hash" > "$stamp"
 fi
 
-if [ "$purpose" = test ]; then
+if [ "$purpose" = test ] || [ "$purpose" = bench ]; then
   bash scripts/build.sh all
 else
   bash scripts/build.sh wasm assets
