@@ -30,11 +30,12 @@ val bytes_to_js(std::string_view bytes) {
 }
 
 // CryptoHost over a JS object {hmac(alg, key, message), pepperedHash(message)}
-// returning Uint8Array, or null on failure. js/ wraps user hosts so that they
-// never throw into wasm.
+// and, for a host that seals, {seal(context, secret), open(context, sealed)},
+// each returning a Uint8Array, or null on failure. js/ wraps user hosts so
+// that they never throw into wasm.
 class JsHost : public CryptoHost {
  public:
-  explicit JsHost(val host) : host_(std::move(host)) {}
+  explicit JsHost(val host) : host_(std::move(host)), seals_(!host_["seal"].isUndefined()) {}
 
   std::optional<std::string> hmac(HashAlg alg, std::string_view key,
                                   std::string_view message) override {
@@ -42,6 +43,13 @@ class JsHost : public CryptoHost {
   }
   std::optional<std::string> peppered_hash(std::string_view message) override {
     return to_bytes(host_.call<val>("pepperedHash", view(message)));
+  }
+  bool seals() const override { return seals_; }
+  std::optional<std::string> seal(std::string_view context, std::string_view secret) override {
+    return to_bytes(host_.call<val>("seal", view(context), view(secret)));
+  }
+  std::optional<std::string> open(std::string_view context, std::string_view sealed) override {
+    return to_bytes(host_.call<val>("open", view(context), view(sealed)));
   }
 
  private:
@@ -55,6 +63,7 @@ class JsHost : public CryptoHost {
     return std::string(bytes.begin(), bytes.end());
   }
   val host_;
+  bool seals_;
 };
 
 // ---- Request validation: the hot path, shared memory instead of objects ----
@@ -261,6 +270,7 @@ val decide_js(val input, val host) {
     if (user.isUndefined() || user.isNull()) {
       in.user.exists = false;
     } else {
+      in.user.id = read_string(user, "id");
       in.user.username = read_string(user, "username");
       in.user.email = read_string(user, "email");
       in.user.phone = read_string(user, "phone");
@@ -347,6 +357,22 @@ std::string recovery_code_from_random_js(std::string random) {
 
 std::string normalize_recovery_code_js(std::string input) { return normalize_recovery_code(input); }
 
+// Key rotation (identity-mfa rekey): what a state's secrets are stored as,
+// and the state with every secret sealed again by the host.
+val stored_secrets_js(std::string state) {
+  auto stored = stored_secrets(state);
+  if (!stored) return val::null();
+  val list = val::array();
+  for (const auto& s : *stored) list.call<void>("push", s);
+  return list;
+}
+
+val reseal_state_js(std::string state, std::string context, val host) {
+  JsHost js_host(host);
+  auto resealed = reseal_state(state, context, js_host);
+  return resealed ? val(*resealed) : val::null();
+}
+
 }  // namespace
 }  // namespace identity_mfa
 
@@ -361,6 +387,8 @@ EMSCRIPTEN_BINDINGS(identity_mfa) {
   emscripten::function("otpauthUrl", &otpauth_url_js);
   emscripten::function("recoveryCodeFromRandom", &recovery_code_from_random_js);
   emscripten::function("normalizeRecoveryCode", &normalize_recovery_code_js);
+  emscripten::function("storedSecrets", &stored_secrets_js);
+  emscripten::function("resealState", &reseal_state_js);
   emscripten::constant("randomBytesNeeded", static_cast<int>(kRandomBytesNeeded));
   emscripten::constant("defaultBodyLimit", static_cast<int>(kDefaultBodyLimit));
 }

@@ -85,20 +85,37 @@ function checkDecisionInput(input) {
 }
 
 // Wraps a user's host so that nothing it throws crosses into wasm: a throw
-// becomes null, which the core answers with IDE-0045.
+// becomes null, which the core answers with IDE-0045, and its message is
+// kept for the decision's `hostError` (for the caller's logs). One wrapper
+// per host, made once.
+const guarded = new WeakMap();
+let hostError = null;
 function guardHost(host) {
-  const guard = (fn) => (...args) => {
+  let wrapper = guarded.get(host);
+  if (wrapper) return wrapper;
+  const guard = (name) => (...args) => {
     try {
-      const out = fn(...args);
-      return out instanceof Uint8Array ? out : null;
-    } catch {
-      return null;
+      const out = host[name](...args);
+      if (out instanceof Uint8Array) return out;
+      hostError ??= `host.${name}() returned no bytes`;
+    } catch (error) {
+      hostError ??= `host.${name}(): ${error?.message ?? error}`;
     }
+    return null;
   };
-  return {
-    hmac: guard((alg, key, message) => host.hmac(alg, key, message)),
-    pepperedHash: guard((message) => host.pepperedHash(message)),
-  };
+  wrapper = { hmac: guard('hmac'), pepperedHash: guard('pepperedHash') };
+  if (typeof host.seal === 'function' && typeof host.open === 'function') {
+    wrapper.seal = guard('seal');
+    wrapper.open = guard('open');
+  }
+  guarded.set(host, Object.freeze(wrapper));
+  return wrapper;
+}
+
+function checkHost(host) {
+  if (!host || typeof host.hmac !== 'function' || typeof host.pepperedHash !== 'function') {
+    throw new TypeError('decide() needs a host with hmac() and pepperedHash() (see identity-mfa/node)');
+  }
 }
 
 function makeDecide(module) {
@@ -123,10 +140,9 @@ function makeDecide(module) {
   return function decide(operation, input = {}, host) {
     const op = OPERATIONS.indexOf(operation);
     if (op < 0) throw new TypeError(`unknown operation: ${operation}`);
-    if (!host || typeof host.hmac !== 'function' || typeof host.pepperedHash !== 'function') {
-      throw new TypeError('decide() needs a host with hmac() and pepperedHash() (see identity-mfa/node)');
-    }
+    checkHost(host);
     checkDecisionInput(input);
+    hostError = null;
     const random = input.random ?? (RANDOM_OPERATIONS.includes(operation) ? host.randomBytes?.(module.randomBytesNeeded) : undefined);
     const { bodyLength, stateLength } = writeInput(input.body ?? '', input.state ?? '');
     const d = module.decide(
@@ -142,6 +158,8 @@ function makeDecide(module) {
       },
       guardHost(host),
     );
+    const failure = hostError;
+    hostError = null;
     // Read before anything else can call into the core: the texts live in
     // its memory until the next decision.
     const bodyText = read(d.body);
@@ -158,6 +176,7 @@ function makeDecide(module) {
       outbound: d.outbound,
       mfaType: d.mfaType,
       audit: d.audit,
+      hostError: failure,
     };
   };
 }
@@ -180,5 +199,12 @@ export function createApi(module) {
       module.otpauthUrl(issuer, account, secret, algorithm, digits, period),
     recoveryCodeFromRandom: (bytes) => module.recoveryCodeFromRandom(bytes),
     normalizeRecoveryCode: (text) => module.normalizeRecoveryCode(text),
+    // Key rotation: the stored text of each secret in a state, and the state
+    // with every secret sealed again by the host (under its current key).
+    storedSecrets: (state) => module.storedSecrets(state),
+    resealState(state, userId, host) {
+      checkHost(host);
+      return module.resealState(state, userId, guardHost(host));
+    },
   });
 }

@@ -1,17 +1,23 @@
-// The host for Node: HMACs and random bytes from node:crypto, and the
-// server's pepper, which stays in JavaScript and never enters the core.
+// The host for Node: HMACs and random bytes from node:crypto, the server's
+// pepper, and (with encryption keys) the sealing of TOTP secrets at rest.
+// The pepper and the keys stay in JavaScript and never enter the core.
 import { createHmac, randomBytes } from 'node:crypto';
+import { createSealer } from './sealer.js';
+
+export { createSealer, SealError } from './sealer.js';
 
 const HASHES = { SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' };
 
 /**
- * @param {{ pepper: Uint8Array | string }} options  the recovery-code pepper:
- *   bytes, or a base64 string; at least 16 bytes.
+ * @param {{ pepper: Uint8Array | string, encryptionKeys?: Array<{kid: string, key: Uint8Array}> }} options
+ *   pepper: the recovery-code pepper, bytes or a base64 string, at least 16
+ *   bytes. encryptionKeys: when given, decide() stores TOTP secrets sealed
+ *   (AES-256-GCM, bound to user.id) instead of in clear.
  */
-export function createNodeHost({ pepper }) {
+export function createNodeHost({ pepper, encryptionKeys } = {}) {
   const key = typeof pepper === 'string' ? Buffer.from(pepper, 'base64') : Buffer.from(pepper ?? []);
   if (key.length < 16) throw new TypeError('createNodeHost: the pepper must hold at least 16 bytes');
-  return Object.freeze({
+  const host = {
     hmac(algorithm, secret, message) {
       const hash = HASHES[algorithm];
       if (!hash) return null;
@@ -23,5 +29,24 @@ export function createNodeHost({ pepper }) {
     randomBytes(count) {
       return randomBytes(count);
     },
-  });
+  };
+  if (encryptionKeys) Object.assign(host, sealingMethods(createSealer(encryptionKeys)));
+  return Object.freeze(host);
+}
+
+// The host's seal/open over a sealer: bytes in and out, as the core calls them.
+function sealingMethods(sealer) {
+  return {
+    seal: (owner, secret) => Buffer.from(sealer.seal(owner, secret)),
+    open: (owner, sealed) => Buffer.from(sealer.open(owner, Buffer.from(sealed).toString('latin1'))),
+    sealer,
+  };
+}
+
+/**
+ * A host that only seals and opens, for re-sealing states under a new key
+ * (resealState, identity-mfa rekey): it has no pepper, so its HMACs fail.
+ */
+export function createSealingHost(encryptionKeys) {
+  return Object.freeze({ hmac: () => null, pepperedHash: () => null, ...sealingMethods(createSealer(encryptionKeys)) });
 }

@@ -32,9 +32,15 @@ export interface CryptoHost {
   pepperedHash(message: Uint8Array): Uint8Array | null;
   /** CSPRNG bytes; used when `random` is not given to decide(). */
   randomBytes?(count: number): Uint8Array;
+  /** A host that seals stores TOTP secrets as seal(owner, secret) gives them (owner: user.id, UTF-8). */
+  seal?(owner: Uint8Array, secret: Uint8Array): Uint8Array | null;
+  /** The secret of a text seal() gave, for the same owner. */
+  open?(owner: Uint8Array, sealed: Uint8Array): Uint8Array | null;
 }
 
 export interface UserProfile {
+  /** The user's id: what a sealing host binds the user's secrets to. */
+  id?: string;
   /** The otpauth account label. */
   username: string;
   email?: string;
@@ -93,6 +99,8 @@ export interface Decision {
   mfaType: MfaType | 'recovery' | null;
   /** Audit events: "setup", "verify.ok", "verify.failed", "enable.ok", "challenge.sent", "check.ok", … */
   audit: string[];
+  /** When a host method threw or returned nothing (the decision is then IDE-0045): what it said. */
+  hostError: string | null;
 }
 
 /** "recovery-codes" → "RecoveryCodes" */
@@ -115,6 +123,10 @@ export interface IdentityMfa extends RouteValidators {
   otpauthUrl(options: { issuer: string; account: string; secret: string; algorithm?: string; digits?: number; period?: number }): string | null;
   recoveryCodeFromRandom(bytes: Uint8Array): string;
   normalizeRecoveryCode(text: string): string;
+  /** The stored text of every TOTP secret in a state (sealed, when a sealing host wrote it), or null. */
+  storedSecrets(state: string): string[] | null;
+  /** The state with every secret opened and sealed again by `host` for `userId`, or null. */
+  resealState(state: string, userId: string, host: CryptoHost): string | null;
 }
 
 export interface LoaderOverrides {

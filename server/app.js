@@ -6,7 +6,6 @@ import { sendError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { openApiText } from './openapi.js';
 import { identityMfaRoutes } from './plugin.js';
-import { createSealer } from './secrets.js';
 import { createSender } from './senders.js';
 import { openStore } from './store/index.js';
 import { demoRoutes } from './demo/routes.js';
@@ -50,7 +49,6 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
     clock,
     metrics,
     verifier: createVerifier(config, clock),
-    sealer: createSealer(config.encryptionKeys),
     sender: createSender(config),
   });
 

@@ -4,7 +4,6 @@ import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireProductionSettings, SETTINGS } from './config.js';
 import { mintToken } from './auth.js';
-import { createSealer } from './secrets.js';
 import { openStore } from './store/index.js';
 import { buildApp } from './app.js';
 import { prepareDemo, printDemo } from './demo/prepare.js';
@@ -109,21 +108,27 @@ async function outbox(values) {
 async function rekey(values) {
   const config = loadConfig(process.env, values);
   if (!config.encryptionKeys.length) throw new UsageError('IDENTITY_MFA_ENCRYPTION_KEYS is not set');
-  const sealer = createSealer(config.encryptionKeys);
+  // The core says where the secrets are and re-seals them through the host.
+  const { loadIdentityMfa } = await import('identity-mfa');
+  const { createSealingHost } = await import('identity-mfa/node');
+  const mfa = await loadIdentityMfa();
+  const host = createSealingHost(config.encryptionKeys);
+  const { sealer } = host;
   const counts = await withStore(values, async (store) => {
     let resealed = 0;
     let current = 0;
     for (const userId of await store.userIds()) {
       for (;;) {
         const { state, version } = await store.loadState(userId);
-        const kids = sealer.keyIds(state);
-        if ([...kids].every((kid) => kid === sealer.currentKid)) {
+        const secrets = mfa.storedSecrets(state);
+        if (secrets === null) throw new UsageError(`the state of user ${userId} cannot be read`);
+        if (secrets.every((text) => sealer.keyIdOf(text) === sealer.currentKid)) {
           current++;
           break;
         }
-        const opened = sealer.openState(userId, state);
-        const change = { state: sealer.sealState(userId, opened.state), expectedVersion: version, audit: [] };
-        if (await store.commit(userId, change)) {
+        const next = mfa.resealState(state, userId, host);
+        if (next === null) throw new UsageError(`a secret of user ${userId} does not open with the configured keys`);
+        if (await store.commit(userId, { state: next, expectedVersion: version, audit: [] })) {
           resealed++;
           break;
         }

@@ -76,7 +76,6 @@ export interface RoutesOptions {
   config: Config;
   store: Store;
   verifier: ReturnType<typeof createVerifier>;
-  sealer: ReturnType<typeof createSealer>;
   sender: ReturnType<typeof createSender>;
   /** The sidecar's request metrics (buildApp makes them); optional. */
   metrics?: unknown;
@@ -94,8 +93,8 @@ export declare const REDACT: readonly string[];
 export declare function createVerifier(config: Config, clock?: () => number): unknown;
 /** Mints an HS256 token (config.jwtSecret must be set). */
 export declare function mintToken(config: Config, claims: { sub: string; admin?: boolean; ttl?: number; now?: number }): Promise<string>;
-/** AES-256-GCM sealing of TOTP secrets in stored state, under the first key. */
-export declare function createSealer(keys: Config['encryptionKeys']): unknown;
+/** AES-256-GCM sealing of TOTP secrets, under the first key (the same as identity-mfa/node's). */
+export { createSealer } from 'identity-mfa/node';
 /** The email/SMS sender config.sender names. */
 export declare function createSender(config: Config): { kind: 'outbox' | 'webhook'; send(message: { userId: string; channel: string; to: string; text: string }): Promise<void> };
 /** The OpenAPI 3.1 document of every route, body, response and error. */

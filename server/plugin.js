@@ -8,7 +8,6 @@ import { ENDPOINTS } from 'identity-mfa/contract';
 import { createNodeHost } from 'identity-mfa/node';
 import { AuthError, bearerToken } from './auth.js';
 import { sendError } from './errors.js';
-import { SealError } from './secrets.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Lost compare-and-set races are decided again on the fresh state; past this
@@ -19,13 +18,15 @@ const MAX_ATTEMPTS = 8;
 export const ROUTES = ENDPOINTS.map(({ method, path, operation }) => ({ method, url: path.replace(/\{(\w+)\}/g, ':$1'), operation }));
 
 /**
- * Options: { config, store, verifier, sealer, sender, metrics?, clock? }.
+ * Options: { config, store, verifier, sender, metrics?, clock? }.
  * Registered under no prefix: the routes carry their full paths.
  */
 export async function identityMfaRoutes(app, options) {
-  const { config, store, verifier, sealer, sender, metrics } = options;
+  const { config, store, verifier, sender, metrics } = options;
   const clock = options.clock ?? Date.now;
-  const host = createNodeHost({ pepper: config.pepper });
+  // The core seals TOTP secrets through this host (AES-256-GCM under the
+  // configured keys, bound to the user id) before a state is stored.
+  const host = createNodeHost({ pepper: config.pepper, encryptionKeys: config.encryptionKeys });
   const settings = {
     issuer: config.issuer,
     algorithm: config.totp.algorithm,
@@ -45,10 +46,6 @@ export async function identityMfaRoutes(app, options) {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'IDE-0007', { status: 413 });
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       return sendError(reply, 'IDE-0007');
-    }
-    if (error instanceof SealError) {
-      request.log.error({ err: { message: error.message } }, 'stored MFA state failed to open');
-      return sendError(reply, 'IDE-0045');
     }
     request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
     return sendError(reply, error.mfaOperation ? 'IDE-0045' : 'IDE-0006');
@@ -90,22 +87,22 @@ export async function identityMfaRoutes(app, options) {
       const loaded = await store.loadUserState(userId);
       const user = loaded?.user ?? null;
       const stored = loaded ?? { state: '', version: 0 };
-      const opened = sealer.openState(userId, stored.state);
       const now = clock();
       const decision = decide(operation, {
         body,
-        state: opened.state,
+        state: stored.state,
         now,
         admin: request.auth.admin,
-        user: user && { username: user.username, email: user.email ?? '', phone: user.phone ?? '' },
+        user: user && { id: userId, username: user.username, email: user.email ?? '', phone: user.phone ?? '' },
         settings,
       }, host);
+      if (decision.hostError) request.log.error({ userId, cause: decision.hostError }, 'the MFA host failed (a secret that does not open, or a crypto failure)');
 
       const at = new Date(now).toISOString();
       const audit = decision.audit.map((event) => ({ at, requestId: request.id, event, mfaType: decision.mfaType }));
       const change = { audit };
       if (decision.newState !== null) {
-        change.state = sealer.sealState(userId, decision.newState, opened.opened);
+        change.state = decision.newState;
         change.expectedVersion = stored.version;
       }
       if (decision.outbound && sender.kind === 'outbox') change.outbox = decision.outbound;

@@ -80,11 +80,12 @@ class Decider {
 
   // Checks shared by operations; each returns false after fail().
   bool check_unlocked();
-  bool check_secret(std::string_view expected);
+  bool check_secret(Secret& expected);
+  const std::string* opened(Secret& secret);
   std::optional<Pending*> live_pending(MfaType type);
 
   std::optional<std::string_view> field(Field f) const { return request_->get(f); }
-  bool totp_accept(const std::string& secret, const TotpParams& params, int64_t* last_step);
+  bool totp_accept(Secret& secret, const TotpParams& params, int64_t* last_step);
   std::optional<std::vector<std::string>> new_recovery_set(std::vector<std::string>* hashes);
   std::optional<std::string> hash_code(std::string_view code);
   std::string one_time_code() const;
@@ -125,9 +126,20 @@ bool Decider::check_unlocked() {
   return true;
 }
 
-bool Decider::check_secret(std::string_view expected) {
+// The clear text of a stored secret, or null after a host failure (the
+// decision then answers IDE-0045).
+const std::string* Decider::opened(Secret& secret) {
+  if (open_secret(secret, in_.user.id, host_)) return &secret.clear;
+  host_failed_ = true;
+  fail(ErrorCode::kOperationFailed);
+  return nullptr;
+}
+
+bool Decider::check_secret(Secret& expected) {
+  const std::string* clear = opened(expected);
+  if (!clear) return false;
   auto sent = field(Field::kSecret);
-  if (sent && constant_time_equal(*sent, expected)) return true;
+  if (sent && constant_time_equal(*sent, *clear)) return true;
   fail(ErrorCode::kSecretMismatch);
   return false;
 }
@@ -141,9 +153,10 @@ std::optional<Pending*> Decider::live_pending(MfaType type) {
   return std::nullopt;
 }
 
-bool Decider::totp_accept(const std::string& secret, const TotpParams& params,
-                          int64_t* last_step) {
-  auto key = base32_decode(secret);
+bool Decider::totp_accept(Secret& secret, const TotpParams& params, int64_t* last_step) {
+  const std::string* clear = opened(secret);
+  if (!clear) return false;
+  auto key = base32_decode(*clear);
   if (!key) {
     host_failed_ = true;
     return false;
@@ -295,10 +308,11 @@ void Decider::setup(MfaType type) {
   JsonWriter w;
   w.begin_object();
   if (type == MfaType::kApp) {
-    p.secret = base32_encode(in_.random.substr(0, kSecretBytes), false);
+    p.secret.clear = base32_encode(in_.random.substr(0, kSecretBytes), false);
+    p.secret.opened = p.secret.fresh = true;
     p.totp = in_.settings.totp;
-    w.key("secret").string(p.secret);
-    w.key("url").string(otpauth_url(in_.settings.issuer, in_.user.username, p.secret, p.totp));
+    w.key("secret").string(p.secret.clear);
+    w.key("url").string(otpauth_url(in_.settings.issuer, in_.user.username, p.secret.clear, p.totp));
   } else if (!send_code(type, to, "verification", &p.code_hash, &p.sent_at, &p.code_expires_at)) {
     return;
   }
@@ -379,7 +393,7 @@ void Decider::enable(MfaType type) {
 }
 
 void Decider::preferred(MfaType type) {
-  const Factor& f = state_.factor(type);
+  Factor& f = state_.factor(type);
   if (!f.enabled) return fail(ErrorCode::kNotEnabled);
   if (type == MfaType::kApp && field(Field::kSecret) && !check_secret(f.secret)) return;
   if (state_.preferred != type) changed();
@@ -535,11 +549,20 @@ Decision Decider::run(MfaState state) {
     case Operation::kChallenge: challenge(*type); break;
     case Operation::kCheck: check(type); break;
   }
-  if (d_.error == ErrorCode::kOperationFailed) d_.state_changed = false;  // nothing half-done
+  if (d_.error == ErrorCode::kOperationFailed) {  // nothing half-done, nothing sent, nothing audited
+    d_.state_changed = false;
+    d_.audit.clear();
+    d_.outbound = Outbound{};
+  }
   if (d_.state_changed) {
     // Expired enrollments are dropped whenever the state is written anyway.
     for (auto& p : state_.pending) {
       if (p.active && in_.now_ms >= p.expires_at) p = Pending{};
+    }
+    if (!seal_fresh_secrets(state_, in_.user.id, host_)) {
+      d_ = Decision{};
+      fail(ErrorCode::kOperationFailed);
+      return std::move(d_);
     }
     d_.new_state = serialize_state(state_);
   }

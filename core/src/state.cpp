@@ -9,8 +9,8 @@ namespace ondemand = simdjson::ondemand;
 
 namespace {
 
-void write_totp(JsonWriter& w, const std::string& secret, const TotpParams& p, int64_t last_step) {
-  w.key("secret").string(secret);
+void write_totp(JsonWriter& w, const Secret& secret, const TotpParams& p, int64_t last_step) {
+  w.key("secret").string(secret.stored);
   w.key("algorithm").string(hash_alg_name(p.alg));
   w.key("digits").number(p.digits);
   w.key("period").number(p.period);
@@ -75,10 +75,10 @@ bool read_value(ondemand::value v, std::vector<std::string>* out) {
 }
 
 // The TOTP members shared by factors and pending enrollments.
-bool read_totp_member(std::string_view key, ondemand::value v, std::string* secret, TotpParams* p,
+bool read_totp_member(std::string_view key, ondemand::value v, Secret* secret, TotpParams* p,
                       int64_t* last_step, bool* known) {
   *known = true;
-  if (key == "secret") return read_value(v, secret);
+  if (key == "secret") return read_value(v, &secret->stored);
   if (key == "digits") return read_value(v, &p->digits) && totp_digits_allowed(p->digits);
   if (key == "period") return read_value(v, &p->period) && totp_period_allowed(p->period);
   if (key == "lastStep") return read_value(v, last_step);

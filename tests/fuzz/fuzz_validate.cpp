@@ -37,7 +37,7 @@ const std::string& seeded_state() {
   static const std::string state = [] {
     MfaState s;
     s.factor(MfaType::kApp).enabled = true;
-    s.factor(MfaType::kApp).secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    s.factor(MfaType::kApp).secret.stored = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     s.preferred = MfaType::kApp;
     s.recovery_hashes = {std::string(64, 'a'), std::string(64, 'b')};
     Pending& p = s.pending_for(MfaType::kEmail);

@@ -4,9 +4,11 @@
 #include <set>
 #include <string>
 
+#include "identity_mfa/base32.h"
 #include "identity_mfa/crypto_host.h"
 #include "identity_mfa/decide.h"
 #include "identity_mfa/errors.h"
+#include "identity_mfa/otp.h"
 #include "identity_mfa/recovery_codes.h"
 #include "identity_mfa/state.h"
 #include "json_writer.h"
@@ -90,7 +92,7 @@ TEST(RecoveryCodes, UseOnlyTheUnambiguousAlphabet) {
 TEST(State, RoundTripsThroughJson) {
   MfaState s;
   s.factor(MfaType::kApp).enabled = true;
-  s.factor(MfaType::kApp).secret = "JBSWY3DPEHPK3PXP";
+  s.factor(MfaType::kApp).secret.stored = "JBSWY3DPEHPK3PXP";
   s.factor(MfaType::kApp).totp = {HashAlg::kSha512, 8, 60};
   s.factor(MfaType::kApp).last_step = 42;
   s.pending_for(MfaType::kEmail).active = true;
@@ -153,6 +155,133 @@ TEST(Decide, NeverStoresAHalfDoneStateOnHostFailure) {
   EXPECT_EQ(d.error, ErrorCode::kOperationFailed);
   EXPECT_FALSE(d.state_changed);
   EXPECT_TRUE(d.new_state.empty());
+}
+
+// A host that seals: "sealed:<kid>:<context>:<secret reversed>". Not
+// cryptography; it stands for the real sealer (AES-GCM in js/node.js) to pin
+// the core's side of the interface: when it opens, when it seals, and that a
+// sealed secret opens only for its own context.
+class SealingHost : public OpenSslHost {
+ public:
+  using OpenSslHost::OpenSslHost;
+  bool seals() const override { return true; }
+  std::optional<std::string> seal(std::string_view context, std::string_view secret) override {
+    ++seal_calls;
+    if (fail_seal) return std::nullopt;
+    return "sealed:" + kid + ":" + std::string(context) + ":" + std::string(secret.rbegin(), secret.rend());
+  }
+  std::optional<std::string> open(std::string_view context, std::string_view sealed) override {
+    ++open_calls;
+    std::string prefix = "sealed:";
+    size_t kid_end = sealed.find(':', prefix.size());
+    if (sealed.substr(0, prefix.size()) != prefix || kid_end == std::string_view::npos) return std::nullopt;
+    std::string_view rest = sealed.substr(kid_end + 1);
+    if (rest.substr(0, context.size() + 1) != std::string(context) + ":") return std::nullopt;
+    std::string_view body = rest.substr(context.size() + 1);
+    return std::string(body.rbegin(), body.rend());
+  }
+  std::string kid = "k1";
+  bool fail_seal = false;
+  int seal_calls = 0;
+  int open_calls = 0;
+};
+
+struct SealedFixture : ::testing::Test {
+  SealingHost host{"pepper"};
+  DecisionScratch scratch;
+  std::string random = std::string(kRandomBytesNeeded, '\x33');
+
+  Decision run(Operation op, std::string_view body, std::string_view state, std::string id = "user-a",
+               int64_t now = 1800000000000) {
+    DecisionInput in;
+    in.op = op;
+    in.body = body;
+    in.state = state;
+    in.now_ms = now;
+    in.random = random;
+    in.user.id = std::move(id);
+    in.user.username = "ada";
+    return decide(in, host, scratch);
+  }
+  std::string secret_of(const Decision& setup) {
+    size_t at = setup.body.find("\"secret\":\"") + 10;
+    return setup.body.substr(at, setup.body.find('"', at) - at);
+  }
+  std::string totp_now(const std::string& secret, int64_t now = 1800000000000) {
+    return *hotp(host, HashAlg::kSha1, *base32_decode(secret), static_cast<uint64_t>(totp_step(now / 1000, 30)), 6);
+  }
+};
+
+TEST_F(SealedFixture, SetupStoresTheSecretOnlySealed) {
+  Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
+  ASSERT_EQ(setup.status, 200);
+  std::string secret = secret_of(setup);
+  EXPECT_EQ(host.seal_calls, 1);
+  EXPECT_EQ(setup.new_state.find(secret), std::string::npos);
+  EXPECT_NE(setup.new_state.find("sealed:k1:user-a:"), std::string::npos);
+  auto stored = stored_secrets(setup.new_state);
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ(stored->front().rfind("sealed:k1:user-a:", 0), 0u);
+}
+
+TEST_F(SealedFixture, StatusOpensNothingAndVerifyOpensOnce) {
+  Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
+  std::string secret = secret_of(setup);
+  EXPECT_EQ(run(Operation::kStatus, "", setup.new_state).status, 200);
+  EXPECT_EQ(host.open_calls, 0);
+  std::string body = R"({"mfaType":"app","secret":")" + secret + R"(","passcode":")" + totp_now(secret) + R"("})";
+  Decision verify = run(Operation::kVerify, body, setup.new_state);
+  EXPECT_EQ(verify.status, 200) << verify.body;
+  EXPECT_EQ(host.open_calls, 1);
+  // The secret it opened is sealed anew under the host's current key.
+  host.kid = "k2";
+  Decision check = run(Operation::kStatus, "", verify.new_state);
+  EXPECT_EQ(host.seal_calls, 2);
+  EXPECT_EQ(stored_secrets(verify.new_state)->front().rfind("sealed:k1:user-a:", 0), 0u);
+  EXPECT_FALSE(check.state_changed);
+}
+
+TEST_F(SealedFixture, ADecisionThatOpensASecretWritesItUnderTheCurrentKey) {
+  Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
+  std::string secret = secret_of(setup);
+  host.kid = "k2";
+  std::string body = R"({"mfaType":"app","secret":")" + secret + R"(","passcode":")" + totp_now(secret) + R"("})";
+  Decision verify = run(Operation::kVerify, body, setup.new_state);
+  ASSERT_EQ(verify.status, 200) << verify.body;
+  EXPECT_EQ(stored_secrets(verify.new_state)->front().rfind("sealed:k2:user-a:", 0), 0u);
+  // A decision that needs no secret leaves it as it was stored.
+  Decision enable_email = run(Operation::kSetup, R"({"mfaType":"sms"})", setup.new_state);
+  EXPECT_EQ(enable_email.error, ErrorCode::kChannelUnavailable);
+}
+
+TEST_F(SealedFixture, ASealedSecretDoesNotOpenForAnotherUser) {
+  Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
+  std::string secret = secret_of(setup);
+  std::string body = R"({"mfaType":"app","secret":")" + secret + R"(","passcode":")" + totp_now(secret) + R"("})";
+  Decision verify = run(Operation::kVerify, body, setup.new_state, "user-b");
+  EXPECT_EQ(verify.error, ErrorCode::kOperationFailed);
+  EXPECT_FALSE(verify.state_changed);
+  EXPECT_TRUE(verify.audit.empty());
+}
+
+TEST_F(SealedFixture, AFailedSealStoresNothingAndSendsNothing) {
+  host.fail_seal = true;
+  Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
+  EXPECT_EQ(setup.error, ErrorCode::kOperationFailed);
+  EXPECT_FALSE(setup.state_changed);
+  EXPECT_TRUE(setup.new_state.empty());
+  EXPECT_TRUE(setup.audit.empty());
+}
+
+TEST_F(SealedFixture, ResealMovesEverySecretToTheHostsCurrentKey) {
+  Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
+  host.kid = "k2";
+  auto resealed = reseal_state(setup.new_state, "user-a", host);
+  ASSERT_TRUE(resealed);
+  EXPECT_EQ(stored_secrets(*resealed)->front().rfind("sealed:k2:user-a:", 0), 0u);
+  EXPECT_FALSE(reseal_state(setup.new_state, "user-b", host));
+  EXPECT_FALSE(reseal_state("not json", "user-a", host));
 }
 
 }  // namespace

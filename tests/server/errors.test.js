@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { catalogEntry } from 'identity-mfa/catalog';
-import { identityMfaRoutes, createSealer, createSender } from 'identity-mfa/server';
+import { identityMfaRoutes, createSender } from 'identity-mfa/server';
 import { totp } from '../vectors/src/reference.mjs';
 import { startServer, userSession } from './support/server.js';
 
@@ -66,14 +66,14 @@ test('every catalog code from a real request', async (t) => {
   check(again, 'IDE-0905');
   assert.equal(again.headers.get('retry-after'), '30');
 
-  // A stored state that fails to open: a store fault inside an MFA operation.
+  // A stored secret that fails to open: a store fault inside an MFA operation.
   await server.raw.setState(grace.id, '{"v":1,"factors":{"app":{"secret":"sealed:v1:k1:AAAA:BBBB"}}}');
-  check(await grace.status(), 'IDE-0045');
+  check(await grace.call('POST', '/check', { mfaType: 'app', passcode: '123456' }), 'IDE-0045');
 
   // Something unexpected outside any MFA operation: the token backend fails.
   const app = Fastify({ logger: false });
   await app.register(identityMfaRoutes, {
-    config: server.config, store: server.store, sealer: createSealer(server.config.encryptionKeys), sender: createSender(server.config),
+    config: server.config, store: server.store, sender: createSender(server.config),
     verifier: async () => { throw new Error('JWKS backend unreachable'); },
   });
   const response = await app.inject({ method: 'GET', url: u(ada.id), headers: { authorization: 'Bearer abc' } });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { identityMfaRoutes, createSealer, createSender, createVerifier, loadConfig, openStore, mintToken } from 'identity-mfa/server';
+import { identityMfaRoutes, createSender, createVerifier, loadConfig, openStore, mintToken } from 'identity-mfa/server';
 import { totp } from '../vectors/src/reference.mjs';
 import { BACKEND, startServer, tempDatabase, testDatabase, testEnv, userSession } from './support/server.js';
 
@@ -49,7 +49,7 @@ test('the routes embed in another Fastify app with app.register()', async (t) =>
   app.get('/their-own-route', async () => ({ theirs: true }));
   await app.register(identityMfaRoutes, {
     config, store,
-    verifier: createVerifier(config), sealer: createSealer(config.encryptionKeys), sender: createSender(config),
+    verifier: createVerifier(config), sender: createSender(config),
   });
   t.after(async () => {
     await app.close();

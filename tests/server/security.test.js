@@ -86,10 +86,12 @@ test('TOTP secrets are sealed at rest; recovery codes are stored only as HMACs',
   for (const value of [secret, ...recoveryCodes, ...recoveryCodes.map((c) => c.replace(/-/g, ''))]) {
     assert.ok(!atRest.includes(value), 'nothing at rest holds a secret or a recovery code');
   }
-  // A sealed secret moved to another user does not open there.
+  // A sealed secret moved to another user does not open there, and says why in the log.
   const grace = await userSession(server, { username: 'grace' });
   await server.raw.setState(grace.id, state);
-  assert.equal((await grace.status()).json.code, 'IDE-0045');
+  const moved = await grace.verify({ mfaType: 'app', secret, passcode: totp(secret, server.clock() + 30000) });
+  assert.deepStrictEqual([moved.status, moved.json.code], [500, 'IDE-0045']);
+  assert.ok(server.logs().includes('"cause":"host.open(): a sealed secret failed authentication","msg":"the MFA host failed'), 'the log says why');
 });
 
 test('the audit trail is append-only', async (t) => {

@@ -37,6 +37,7 @@ constexpr size_t kRandomBytesNeeded = 128;
 
 struct UserProfile {
   bool exists = true;
+  std::string id;        // what secrets are sealed for (CryptoHost::seal's context)
   std::string username;  // the otpauth account label
   std::string email;     // "" when the user has none
   std::string phone;     // E.164, "" when the user has none

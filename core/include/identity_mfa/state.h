@@ -16,10 +16,22 @@
 
 namespace identity_mfa {
 
+// A TOTP secret as the state holds it: sealed by the host when the host
+// seals (CryptoHost::seals), in clear otherwise. The core opens it only when
+// a decision needs it, so reading a state decrypts nothing.
+struct Secret {
+  std::string stored;   // the state's text for it: sealed, or the clear secret
+  std::string clear;    // the base32 secret, once opened (or made)
+  bool opened = false;  // `clear` holds it
+  bool fresh = false;   // made, or opened by a sealing host: sealed anew when written
+
+  bool empty() const { return stored.empty() && !fresh; }
+};
+
 // An enabled factor.
 struct Factor {
   bool enabled = false;
-  std::string secret;      // app: base32 TOTP secret
+  Secret secret;           // app: the TOTP secret
   TotpParams totp;         // app
   int64_t last_step = -1;  // app: last accepted TOTP step (replay guard)
   // email / sms: the sign-in code of the last challenge
@@ -36,7 +48,7 @@ struct Pending {
   bool verified = false;
   std::vector<std::string> recovery_hashes;  // the set issued with this setup
   // app
-  std::string secret;
+  Secret secret;
   TotpParams totp;
   int64_t last_step = -1;
   // email / sms
@@ -81,7 +93,34 @@ class StateReader {
 
 // The same with a reader of its own, for one-off use.
 std::optional<MfaState> parse_state(std::string_view json);
+// The state as JSON: each secret as `Secret::stored` (fresh ones must have
+// been sealed into it first: see seal_fresh_secrets in decide.h).
 std::string serialize_state(const MfaState& state);
+
+// The clear secret of `secret`, opening it through `host` on first use
+// (`context`: the user id it was sealed for). False when the host failed or
+// the sealed text does not open.
+bool open_secret(Secret& secret, std::string_view context, CryptoHost& host);
+// Seals every fresh secret of `state` into its stored text (in clear when the
+// host does not seal). False when the host failed.
+bool seal_fresh_secrets(MfaState& state, std::string_view context, CryptoHost& host);
+// The state with every secret opened and sealed again by `host` (which seals
+// under its current key: key rotation), or nullopt when the state cannot be
+// read or a secret does not open.
+std::optional<std::string> reseal_state(std::string_view state, std::string_view context, CryptoHost& host);
+// The stored text of every secret in a state (what a host sealed), or
+// nullopt for a state that cannot be read.
+std::optional<std::vector<std::string>> stored_secrets(std::string_view state);
+
+// Every secret the state holds, for a visit (app factor and pending app
+// enrollment).
+template <class Visit>
+void for_each_secret(MfaState& state, Visit&& visit) {
+  Secret& factor = state.factor(MfaType::kApp).secret;
+  if (!factor.empty()) visit(factor);
+  Secret& pending = state.pending_for(MfaType::kApp).secret;
+  if (!pending.empty()) visit(pending);
+}
 
 }  // namespace identity_mfa
 
