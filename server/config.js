@@ -3,6 +3,7 @@
 // value stops start-up with a message that names the setting, never a stack
 // trace.
 import { DEFAULT_BODY_LIMIT, TOTP } from 'identity-mfa/contract';
+import { parseStoreUrl, StoreUrlError } from './store/index.js';
 
 export class ConfigError extends Error {
   constructor(message) {
@@ -47,13 +48,12 @@ const DEFAULTS = {
 const describe = (name) => `${SETTINGS[name][0]} (--${SETTINGS[name][1]})`;
 
 function parseDb(text) {
-  if (text.startsWith('sqlite:')) {
-    const path = text.slice('sqlite:'.length);
-    if (!path) throw new ConfigError(`${describe('db')}: sqlite: needs a file path, e.g. sqlite:./data/identity-mfa.db`);
-    return { kind: 'sqlite', path };
+  try {
+    return parseStoreUrl(text);
+  } catch (error) {
+    if (error instanceof StoreUrlError) throw new ConfigError(`${describe('db')}: ${error.message}`);
+    throw error;
   }
-  if (/^postgres(ql)?:\/\//.test(text)) return { kind: 'postgres', url: text };
-  throw new ConfigError(`${describe('db')} must be sqlite:<path> or a postgres:// URL`);
 }
 
 function parseKeys(text) {

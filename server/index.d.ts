@@ -6,7 +6,7 @@ export type DbConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; ur
 /** How email/SMS codes leave: kept in the outbox table, or POSTed to a webhook. */
 export type SenderConfig = { kind: 'outbox' } | { kind: 'webhook'; url: string };
 
-/** The configuration loadConfig() builds from IDENTITY_MFA_* variables and flags (CONTRACT §6). */
+/** The configuration loadConfig() builds from IDENTITY_MFA_* variables and flags (docs/contract.md, "Configuration"). */
 export interface Config {
   host: string;
   port: number;
@@ -41,21 +41,71 @@ export interface User {
   phone?: string | null;
 }
 
-/** The store behind the routes (SQLite or PostgreSQL); see server/store/. */
+/** An audit event of a change: what happened, to which MFA type, when, in which request. */
+export interface AuditEvent {
+  /** ISO time of the decision. */
+  at: string;
+  requestId?: string | null;
+  /** "setup", "verify.ok", "check.failed", "lock", … */
+  event: string;
+  mfaType?: string | null;
+}
+
+/** An email/SMS message for the outbox sender; `text` holds a one-time code. */
+export interface OutboxMessage {
+  channel: 'email' | 'sms';
+  to: string;
+  text: string;
+}
+
+/**
+ * One atomic step of a user's MFA record. With `state`, it applies only if the
+ * stored version is still `expectedVersion` (compare-and-set); the audit
+ * events and the outbox message are written in the same transaction, and
+ * only if it applies.
+ */
+export interface Change {
+  state?: string;
+  expectedVersion?: number;
+  audit?: AuditEvent[];
+  outbox?: OutboxMessage | null;
+}
+
+/**
+ * Where users, their MFA state, the audit trail and the outbox live. The
+ * sidecar uses nothing else; SQLite and PostgreSQL implement it, and
+ * tests/store/conformance.js holds any implementation to it.
+ */
 export interface Store {
-  migrate(): Promise<void>;
+  /** "sqlite", "postgres", … */
+  readonly kind: string;
+  /** Creates or upgrades the schema; resolves to the versions it applied. Safe to run from several processes at once. */
+  migrate(): Promise<number[]>;
+  /** Rejects when the store cannot answer. */
   ping(): Promise<void>;
+  /** Adds a user with an empty MFA state (version 0); rejects if the id exists. */
   addUser(user: User): Promise<void>;
-  getUser(id: string): Promise<User | null | undefined>;
+  getUser(id: string): Promise<User | null>;
+  /** The user and their stored state in one read (the routes' one read per request), or null. */
+  loadUserState(userId: string): Promise<{ user: User; state: string; version: number } | null>;
+  /** The stored state text ("" when none) and its version. */
+  loadState(userId: string): Promise<{ state: string; version: number }>;
+  /** Applies a change atomically; false (and nothing written) when the compare-and-set lost. */
+  commit(userId: string, change: Change): Promise<boolean>;
+  /** Every user id, sorted. */
   userIds(): Promise<string[]>;
   /** Messages the outbox sender holds, oldest first. */
   readOutbox(userId?: string | null): Promise<Array<{ userId: string; channel: string; to: string; text: string; createdAt: string }>>;
-  readAudit(userId: string): Promise<Array<Record<string, unknown>>>;
+  /** A user's audit trail, oldest first. */
+  readAudit(userId: string): Promise<Array<AuditEvent & { userId: string }>>;
+  /** Finishes what is in flight and releases the connections. */
   close(): Promise<void>;
 }
 
 /** Opens (does not migrate) the store a DbConfig names. */
 export declare function openStore(db: DbConfig): Promise<Store>;
+/** The DbConfig of an IDENTITY_MFA_DB value; throws for a scheme no backend takes. */
+export declare function parseStoreUrl(url: string): DbConfig;
 
 export interface BuildAppOptions {
   config: Config;
@@ -89,7 +139,7 @@ export declare const ROUTES: ReadonlyArray<{ method: string; url: string; operat
 /** Log paths that are always redacted. */
 export declare const REDACT: readonly string[];
 
-/** Verifies bearer tokens (JWKS or HS256) as CONTRACT §3 steps 1–4 require. */
+/** Verifies bearer tokens (JWKS or HS256): steps 1–4 of docs/contract.md, "Request validation". */
 export declare function createVerifier(config: Config, clock?: () => number): unknown;
 /** Mints an HS256 token (config.jwtSecret must be set). */
 export declare function mintToken(config: Config, claims: { sub: string; admin?: boolean; ttl?: number; now?: number }): Promise<string>;

@@ -7,5 +7,5 @@ export { loadConfig, requireProductionSettings, ConfigError } from './config.js'
 export { createVerifier, mintToken } from './auth.js';
 export { createSealer } from 'identity-mfa/node';
 export { createSender } from './senders.js';
-export { openStore } from './store/index.js';
+export { openStore, parseStoreUrl } from './store/index.js';
 export { openApiDocument } from './openapi.js';

@@ -8,9 +8,10 @@
 // bounded time: an outage answers fast instead of hanging.
 import pg from 'pg';
 import { migrations } from './migrations.js';
+import { SQL, forPostgres, now, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
 
 const MIGRATION_LOCK = 723100431; // any constant, the same in every process
-const now = () => new Date().toISOString();
+const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, forPostgres(sql)]));
 
 export class PostgresStore {
   constructor(url, { poolSize = 10 } = {}) {
@@ -64,28 +65,23 @@ export class PostgresStore {
   async addUser(u) {
     await this.transaction(async (client) => {
       const at = now();
-      await client.query('INSERT INTO users (id, username, email, phone, created_at) VALUES ($1, $2, $3, $4, $5)',
-        [u.id, u.username, u.email ?? null, u.phone ?? null, at]);
-      await client.query("INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES ($1, '', 0, $2)", [u.id, at]);
+      await client.query(Q.addUser, userParams(u, at));
+      await client.query(Q.addState, [u.id, at]);
     });
   }
 
   async getUser(id) {
-    const { rows } = await this.pool.query('SELECT id, username, email, phone FROM users WHERE id = $1', [id]);
-    return rows[0] ?? null;
+    const { rows } = await this.pool.query(Q.user, [id]);
+    return rows[0] ? toUser(rows[0]) : null;
   }
 
   async loadUserState(userId) {
-    const { rows } = await this.pool.query(
-      'SELECT u.id, u.username, u.email, u.phone, s.state, s.version FROM users u JOIN mfa_state s ON s.user_id = u.id WHERE u.id = $1',
-      [userId]);
-    const row = rows[0];
-    if (!row) return null;
-    return { user: { id: row.id, username: row.username, email: row.email, phone: row.phone }, state: row.state, version: row.version };
+    const { rows } = await this.pool.query(Q.userAndState, [userId]);
+    return rows[0] ? toUserState(rows[0]) : null;
   }
 
   async loadState(userId) {
-    const { rows } = await this.pool.query('SELECT state, version FROM mfa_state WHERE user_id = $1', [userId]);
+    const { rows } = await this.pool.query(Q.state, [userId]);
     return rows[0] ?? { state: '', version: 0 };
   }
 
@@ -116,18 +112,15 @@ export class PostgresStore {
   }
 
   async userIds() {
-    return (await this.pool.query('SELECT id FROM users ORDER BY id')).rows.map((r) => r.id);
+    return (await this.pool.query(Q.userIds)).rows.map((r) => r.id);
   }
 
   async readOutbox(userId = null) {
-    const { rows } = await this.pool.query(
-      'SELECT user_id, channel, to_address, text, created_at FROM outbox WHERE ($1::text IS NULL OR user_id = $1) ORDER BY id', [userId]);
-    return rows.map((r) => ({ userId: r.user_id, channel: r.channel, to: r.to_address, text: r.text, createdAt: r.created_at }));
+    return (await this.pool.query(Q.outbox, [userId, userId])).rows.map(toOutbox);
   }
 
   async readAudit(userId) {
-    const { rows } = await this.pool.query('SELECT at, request_id, user_id, event, mfa_type FROM audit WHERE user_id = $1 ORDER BY id', [userId]);
-    return rows.map((r) => ({ at: r.at, requestId: r.request_id, userId: r.user_id, event: r.event, mfaType: r.mfa_type }));
+    return (await this.pool.query(Q.audit, [userId])).rows.map(toAudit);
   }
 
   async close() {

@@ -12,7 +12,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { migrations } from './migrations.js';
-import { groupTransaction, now, openConnection } from './sqlite-connection.js';
+import { groupTransaction, openConnection } from './sqlite-connection.js';
+import { SQL, now, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
 
 export class SqliteStore {
   constructor(path) {
@@ -41,17 +42,8 @@ export class SqliteStore {
 
   prepare() {
     const db = this.db;
-    this.q = {
-      user: db.prepare('SELECT id, username, email, phone FROM users WHERE id = ?'),
-      userAndState: db.prepare(
-        'SELECT u.id, u.username, u.email, u.phone, s.state, s.version FROM users u JOIN mfa_state s ON s.user_id = u.id WHERE u.id = ?'),
-      addUser: db.prepare('INSERT INTO users (id, username, email, phone, created_at) VALUES (?, ?, ?, ?, ?)'),
-      addState: db.prepare("INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES (?, '', 0, ?)"),
-      state: db.prepare('SELECT state, version FROM mfa_state WHERE user_id = ?'),
-      readOutbox: db.prepare('SELECT user_id, channel, to_address, text, created_at FROM outbox WHERE (? IS NULL OR user_id = ?) ORDER BY id'),
-      readAudit: db.prepare('SELECT at, request_id, user_id, event, mfa_type FROM audit WHERE user_id = ? ORDER BY id'),
-      userIds: db.prepare('SELECT id FROM users ORDER BY id').pluck(),
-    };
+    this.q = Object.fromEntries(['user', 'userAndState', 'addUser', 'addState', 'state', 'outbox', 'audit'].map((name) => [name, db.prepare(SQL[name])]));
+    this.q.userIds = db.prepare(SQL.userIds).pluck();
     // An in-memory database cannot be shared with a thread: it commits here.
     if (this.path === ':memory:') {
       const runGroup = groupTransaction(db);
@@ -61,7 +53,7 @@ export class SqliteStore {
     }
     this.addUserTx = db.transaction((u) => {
       const at = now();
-      this.q.addUser.run(u.id, u.username, u.email ?? null, u.phone ?? null, at);
+      this.q.addUser.run(...userParams(u, at));
       this.q.addState.run(u.id, at);
     });
   }
@@ -75,14 +67,14 @@ export class SqliteStore {
   }
 
   async getUser(id) {
-    return this.q.user.get(id) ?? null;
+    const row = this.q.user.get(id);
+    return row ? toUser(row) : null;
   }
 
   /** The user and their stored state in one read: {user, state, version}, or null. */
   async loadUserState(userId) {
     const row = this.q.userAndState.get(userId);
-    if (!row) return null;
-    return { user: { id: row.id, username: row.username, email: row.email, phone: row.phone }, state: row.state, version: row.version };
+    return row ? toUserState(row) : null;
   }
 
   /** The stored state text ('' when none) and its version. */
@@ -154,15 +146,11 @@ export class SqliteStore {
   }
 
   async readOutbox(userId = null) {
-    return this.q.readOutbox.all(userId, userId).map((r) => ({
-      userId: r.user_id, channel: r.channel, to: r.to_address, text: r.text, createdAt: r.created_at,
-    }));
+    return this.q.outbox.all(userId, userId).map(toOutbox);
   }
 
   async readAudit(userId) {
-    return this.q.readAudit.all(userId).map((r) => ({
-      at: r.at, requestId: r.request_id, userId: r.user_id, event: r.event, mfaType: r.mfa_type,
-    }));
+    return this.q.audit.all(userId).map(toAudit);
   }
 
   async close() {

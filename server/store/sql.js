@@ -1,0 +1,38 @@
+// What the SQL stores share: the statements (written once, with `?`
+// placeholders; PostgreSQL gets them numbered by forPostgres) and the mapping
+// from rows to the objects of the store interface (server/index.d.ts).
+
+export const SQL = {
+  user: 'SELECT id, username, email, phone FROM users WHERE id = ?',
+  userAndState: 'SELECT u.id, u.username, u.email, u.phone, s.state, s.version FROM users u JOIN mfa_state s ON s.user_id = u.id WHERE u.id = ?',
+  addUser: 'INSERT INTO users (id, username, email, phone, created_at) VALUES (?, ?, ?, ?, ?)',
+  addState: "INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES (?, '', 0, ?)",
+  state: 'SELECT state, version FROM mfa_state WHERE user_id = ?',
+  // CAST: PostgreSQL must know the parameter's type to test it for NULL.
+  outbox: 'SELECT user_id, channel, to_address, text, created_at FROM outbox WHERE (CAST(? AS TEXT) IS NULL OR user_id = ?) ORDER BY id',
+  audit: 'SELECT at, request_id, user_id, event, mfa_type FROM audit WHERE user_id = ? ORDER BY id',
+  userIds: 'SELECT id FROM users ORDER BY id',
+  compareAndSet: 'UPDATE mfa_state SET state = ?, version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?',
+  insertAudit: 'INSERT INTO audit (at, request_id, user_id, event, mfa_type) VALUES (?, ?, ?, ?, ?)',
+  insertOutbox: 'INSERT INTO outbox (user_id, channel, to_address, text, created_at) VALUES (?, ?, ?, ?, ?)',
+};
+
+/** A statement with `?` placeholders as PostgreSQL's $1, $2, … */
+export function forPostgres(sql) {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export const now = () => new Date().toISOString();
+
+export const toUser = (r) => ({ id: r.id, username: r.username, email: r.email, phone: r.phone });
+export const toUserState = (r) => ({ user: toUser(r), state: r.state, version: Number(r.version) });
+export const toOutbox = (r) => ({ userId: r.user_id, channel: r.channel, to: r.to_address, text: r.text, createdAt: r.created_at });
+export const toAudit = (r) => ({ at: r.at, requestId: r.request_id, userId: r.user_id, event: r.event, mfaType: r.mfa_type });
+
+/** The parameters of SQL.insertAudit for one audit event of a change. */
+export const auditParams = (userId, a) => [a.at, a.requestId ?? null, userId, a.event, a.mfaType ?? null];
+/** The parameters of SQL.insertOutbox for a change's message. */
+export const outboxParams = (userId, o) => [userId, o.channel, o.to, o.text, now()];
+/** The parameters of SQL.addUser. */
+export const userParams = (u, at) => [u.id, u.username, u.email ?? null, u.phone ?? null, at];
