@@ -12,7 +12,7 @@ import { validateEnableRequest } from 'identity-mfa';
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300000);
 const ROUNDS = 7;
 
-// The same rules as CONTRACT §3 steps 6–11 for the enable route.
+// The same rules as docs/contract.md §3 steps 6–11 for the enable route.
 const ajv = new Ajv({ allErrors: false });
 const schema = {
   type: 'object',

@@ -311,6 +311,50 @@ export declare const randomBytesNeeded: number;
 `;
 }
 
+// ---- docs/contract.md: its marked regions ------------------------------------
+
+// The prose is written by hand; the regions between
+// <!-- generated:NAME … --> and <!-- /generated:NAME --> are the table's.
+function contractDoc() {
+  const path = new URL('docs/contract.md', root);
+  const text = readFileSync(path, 'utf8');
+  const regions = { routes: routesTable(), fields: fieldsTable(), reasons: reasonsList(), catalog: catalogTable() };
+  return text.replace(/<!-- generated:(\w+)[^>]*-->\n[\s\S]*?<!-- \/generated:\1 -->/g, (whole, name) => {
+    if (!regions[name]) throw new Error(`docs/contract.md: no generator for region ${name}`);
+    return `<!-- generated:${name} by scripts/generate.mjs from contract/api.mjs: do not edit -->\n${regions[name]}<!-- /generated:${name} -->`;
+  });
+}
+
+function routesTable() {
+  const rows = OPERATIONS.map((op) => {
+    const body = op.body ? op.body.fields.map((f) => (op.body.required.includes(f) ? `**\`${f}\`**` : `\`${f}\``)).join(', ') : '—';
+    const out = Object.keys(RESPONSES[op.response].properties).map((k) => `\`${k}\``).join(', ');
+    return `| \`${op.method} ${op.path}\` | \`${op.name}\` | ${body} | \`${op.response}\`: ${out} |`;
+  });
+  return `| Method and path | Operation | Body fields (required in bold) | 200 body |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+}
+
+function fieldsTable() {
+  const reasonText = (id) => REASONS.find((r) => r.id === id).text;
+  const describe = ({ format }) => ({
+    digits: `${format.min} to ${format.max} ASCII digits`,
+    letters: `${format.length} ASCII letters`,
+    maxLength: `at most ${format.max} characters (code points)`,
+    mfaType: `one of ${MFA_TYPES.map((t) => `\`${t}\``).join(', ')} (step 10)`,
+  })[format.kind];
+  const rows = FIELDS.map((f) => `| \`${f.name}\` | ${describe(f)} | ${f.format.reason ? `\`${reasonText(f.format.reason)}\`` : '— (IDE-0044)'} |`);
+  return `| Field | Format (step 9) | Reason when it fails |\n|---|---|---|\n${rows.join('\n')}\n`;
+}
+
+function reasonsList() {
+  return `${REASONS.map((r) => `\`${r.text}\``).join(', ')}.\n`;
+}
+
+function catalogTable() {
+  const rows = ERRORS.map((e) => `| ${e.code} | ${e.status} | ${e.title} | ${e.message} |`);
+  return `| Code | Status | Title | Message |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+}
+
 // ---- OpenAPI --------------------------------------------------------------
 
 // A field's schema in a request body. Optional fields accept null and "" as
@@ -467,6 +511,7 @@ const files = {
   'js/index.js': indexJs(),
   'js/index.d.ts': indexDts(),
   'server/openapi.json': JSON.stringify(openApi(), null, 2) + '\n',
+  'docs/contract.md': contractDoc(),
 };
 
 const stale = Object.entries(files).filter(([path, text]) => {

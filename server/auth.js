@@ -1,4 +1,4 @@
-// Bearer tokens (CONTRACT §3 steps 1–4, §5 "Tokens"): JWTs verified with jose,
+// Bearer tokens (docs/contract.md §3 steps 1–4, §5 "Tokens"): JWTs verified with jose,
 // from a JWKS (file or URL; RS256, ES256, EdDSA) or, for development, an
 // HS256 secret. `alg: none` is never accepted; `exp` and `sub` are required.
 import { webcrypto } from 'node:crypto';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// identity-mfa: serve | users add | token | outbox | migrate  (CONTRACT §7)
+// identity-mfa: serve | users add | token | outbox | migrate  (docs/contract.md §7)
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireProductionSettings, SETTINGS } from './config.js';

@@ -1,4 +1,4 @@
-// Where email/SMS codes go (CONTRACT §6 IDENTITY_MFA_SENDER).
+// Where email/SMS codes go (docs/contract.md §6 IDENTITY_MFA_SENDER).
 //   outbox           stored in the database, in the same transaction as the
 //                    state; read with `identity-mfa outbox`
 //   webhook:<url>    POSTed as JSON {userId, channel, to, text} after the

@@ -1,4 +1,4 @@
-// Reads a request body into its top-level members: CONTRACT §3 step 6 (one
+// Reads a request body into its top-level members: docs/contract.md §3 step 6 (one
 // JSON object, valid UTF-8, nothing left unchecked). Internal to the core;
 // request.cpp applies steps 7-11 to the members.
 #ifndef IDENTITY_MFA_JSON_BODY_H_

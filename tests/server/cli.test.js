@@ -1,4 +1,4 @@
-// The `identity-mfa` command line (CONTRACT §7).
+// The `identity-mfa` command line (docs/contract.md §7).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

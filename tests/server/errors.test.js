@@ -1,4 +1,4 @@
-// Every code of the catalog (CONTRACT §4), produced by a real HTTP request,
+// Every code of the catalog (docs/contract.md §4), produced by a real HTTP request,
 // with its exact status and body.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// CONTRACT §5 over HTTP: lockout, replay, expiry (an injected clock, no
+// docs/contract.md §5 over HTTP: lockout, replay, expiry (an injected clock, no
 // sleeps), concurrency, secrets at rest, the audit trail, and logs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

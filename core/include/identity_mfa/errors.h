@@ -1,4 +1,4 @@
-// Error catalog (CONTRACT §4): codes as values, never exceptions.
+// Error catalog (docs/contract.md §4): codes as values, never exceptions.
 #ifndef IDENTITY_MFA_ERRORS_H_
 #define IDENTITY_MFA_ERRORS_H_
 

@@ -12,7 +12,7 @@
 
 namespace identity_mfa {
 
-// Codes per set (CONTRACT §5).
+// Codes per set (docs/contract.md §5).
 constexpr size_t kRecoveryCodeCount = 10;
 // Random bytes consumed per code: 60 of their 64 bits make the code.
 constexpr size_t kRecoveryCodeRandomBytes = 8;

@@ -1,4 +1,4 @@
-// State-machine scenarios (CONTRACT §2, §5), stated by hand. Inputs the
+// State-machine scenarios (docs/contract.md §2, §5), stated by hand. Inputs the
 // core derives from random bytes (secrets, recovery codes, one-time codes)
 // and TOTP passcodes come from ./reference.mjs, an independent
 // implementation, so the vectors check the core rather than echo it.

@@ -1,4 +1,4 @@
-// Request-validation cases (CONTRACT §3 steps 5–11), stated by hand.
+// Request-validation cases (docs/contract.md §3 steps 5–11), stated by hand.
 // `node tests/vectors/src/build.mjs` writes them to tests/vectors/*.json,
 // which the GoogleTest, node:test, parity and browser suites all read.
 //
