@@ -265,6 +265,7 @@ val decide_js(val input, val host) {
     in.state = std::string_view(slot.input.data() + body_length, state_length);
     in.now_ms = read_number<int64_t>(input, "now", 0);
     in.admin = input["admin"].isTrue();
+    in.step_up = input["stepUp"].isTrue();
     in.random = random;
     val user = input["user"];
     if (user.isUndefined() || user.isNull()) {

@@ -101,7 +101,7 @@ export const OPERATIONS = [
     name: 'setup', method: 'POST', path: '/v1/users/{id}/mfa/setup', operationId: 'setupMfa',
     summary: 'Start an MFA setup', schema: 'MFASetupInput', random: true,
     body: { fields: ['mfaType'], required: ['mfaType'], rules: [] },
-    response: 'MFASetupOutput', errors: ['IDE-0040', 'IDE-0905', 'IDE-0907'],
+    response: 'MFASetupOutput', errors: ['IDE-0040', 'IDE-0905', 'IDE-0907', 'IDE-0909'],
   },
   {
     name: 'verify', method: 'POST', path: '/v1/users/{id}/mfa/verify', operationId: 'verifyMfa',
@@ -234,6 +234,10 @@ export const ERRORS = [
     message: 'The user has no email address or phone number for this MFA type.' },
   { id: 'kRouteNotFound', code: 'IDE-0908', status: 404, title: 'Route Not Found',
     message: 'The requested route does not exist.' },
+  { id: 'kStepUpRequired', code: 'IDE-0909', status: 401, title: 'MFA Step-Up Required',
+    message: 'Confirm an enabled MFA method first: check one of its codes, then try again within 5 minutes.',
+    // RFC 9470: the caller must come back with a fresh second factor.
+    headers: { 'www-authenticate': 'Bearer error="insufficient_user_authentication", error_description="A recent second factor is required", max_age=300' } },
 ];
 
 /** What /openapi.json says of the product as a whole. */

@@ -152,6 +152,7 @@ function makeDecide(module) {
         stateLength,
         now: input.now ?? Date.now(),
         admin: input.admin === true,
+        stepUp: input.stepUp === true,
         random,
         user: input.user ?? null,
         settings: input.settings,

@@ -25,6 +25,7 @@ export const catalog = Object.freeze([
   Object.freeze({"code":"IDE-0906","status":400,"title":"MFA Not Enabled","message":"MFA of this type is not enabled for this user."}),
   Object.freeze({"code":"IDE-0907","status":400,"title":"MFA Channel Unavailable","message":"The user has no email address or phone number for this MFA type."}),
   Object.freeze({"code":"IDE-0908","status":404,"title":"Route Not Found","message":"The requested route does not exist."}),
+  Object.freeze({"code":"IDE-0909","status":401,"title":"MFA Step-Up Required","message":"Confirm an enabled MFA method first: check one of its codes, then try again within 5 minutes."}),
 ]);
 
 const byCode = new Map(catalog.map((entry) => [entry.code, entry]));

@@ -4,7 +4,7 @@ export type Operation = "status" | "setup" | "verify" | "enable" | "preferred" |
 /** An operation with a request body. */
 export type Route = "setup" | "verify" | "enable" | "preferred" | "disable" | "recovery-codes" | "challenge" | "check";
 export type FieldName = "passcode" | "recoveryCode" | "mfaType" | "secret" | "countryCode";
-export type ErrorCode = "IDE-0001" | "IDE-0003" | "IDE-0004" | "IDE-0006" | "IDE-0007" | "IDE-0008" | "IDE-0009" | "IDE-0013" | "IDE-0040" | "IDE-0043" | "IDE-0044" | "IDE-0045" | "IDE-1003" | "IDE-0901" | "IDE-0902" | "IDE-0903" | "IDE-0904" | "IDE-0905" | "IDE-0906" | "IDE-0907" | "IDE-0908";
+export type ErrorCode = "IDE-0001" | "IDE-0003" | "IDE-0004" | "IDE-0006" | "IDE-0007" | "IDE-0008" | "IDE-0009" | "IDE-0013" | "IDE-0040" | "IDE-0043" | "IDE-0044" | "IDE-0045" | "IDE-1003" | "IDE-0901" | "IDE-0902" | "IDE-0903" | "IDE-0904" | "IDE-0905" | "IDE-0906" | "IDE-0907" | "IDE-0908" | "IDE-0909";
 export type TotpAlgorithm = "SHA1" | "SHA256" | "SHA512";
 export type TotpDigits = 6 | 8;
 
@@ -28,6 +28,7 @@ export declare const ROUTES: readonly Route[];
 export declare const RANDOM_OPERATIONS: readonly Operation[];
 export declare const ENDPOINTS: ReadonlyArray<{ operation: Operation; method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; operationId: string }>;
 export declare const DEFAULT_BODY_LIMIT: number;
+export declare const ERROR_HEADERS: Readonly<Partial<Record<ErrorCode, Readonly<Record<string, string>>>>>;
 export declare const TOTP: {
   readonly algorithms: readonly TotpAlgorithm[];
   readonly digits: readonly TotpDigits[];

@@ -26,6 +26,8 @@ export const ENDPOINTS = Object.freeze([
   Object.freeze({"operation":"challenge","method":"POST","path":"/v1/users/{id}/mfa/challenge","operationId":"challengeMfa"}),
   Object.freeze({"operation":"check","method":"POST","path":"/v1/users/{id}/mfa/check","operationId":"checkMfa"}),
 ]);
+/** Headers an error's answer carries besides its body, by code. */
+export const ERROR_HEADERS = Object.freeze({"IDE-0909":{"www-authenticate":"Bearer error=\"insufficient_user_authentication\", error_description=\"A recent second factor is required\", max_age=300"}});
 /** Bodies longer than this many bytes answer 413 (unless a limit is given). */
 export const DEFAULT_BODY_LIMIT = 16384;
 /** TOTP parameters of new app enrollments: the allowed values and the defaults. */

@@ -67,6 +67,8 @@ export interface DecisionInput {
   now?: number;
   /** The caller's token is an administrator's. */
   admin?: boolean;
+  /** The caller's token proves a recent second factor (RFC 8176 amr "mfa", auth_time under 5 minutes): step-up for setup. */
+  stepUp?: boolean;
   /** randomBytesNeeded bytes from a CSPRNG. Default host.randomBytes(). */
   random?: Uint8Array;
   /** The user, or null when no such user exists (answers 404). */

@@ -221,6 +221,8 @@ export const ROUTES = Object.freeze(${jsLiteral(bodyOperations.map((op) => op.na
 export const ENDPOINTS = Object.freeze([
 ${endpoints.map((e) => `  Object.freeze(${jsLiteral(e)}),`).join('\n')}
 ]);
+/** Headers an error's answer carries besides its body, by code. */
+export const ERROR_HEADERS = Object.freeze(${jsLiteral(Object.fromEntries(ERRORS.filter((e) => e.headers).map((e) => [e.code, e.headers])))});
 /** Bodies longer than this many bytes answer 413 (unless a limit is given). */
 export const DEFAULT_BODY_LIMIT = ${LIMITS.bodyLimit};
 /** TOTP parameters of new app enrollments: the allowed values and the defaults. */
@@ -261,6 +263,7 @@ export declare const ROUTES: readonly Route[];
 export declare const RANDOM_OPERATIONS: readonly Operation[];
 export declare const ENDPOINTS: ReadonlyArray<{ operation: Operation; method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; operationId: string }>;
 export declare const DEFAULT_BODY_LIMIT: number;
+export declare const ERROR_HEADERS: Readonly<Partial<Record<ErrorCode, Readonly<Record<string, string>>>>>;
 export declare const TOTP: {
   readonly algorithms: readonly TotpAlgorithm[];
   readonly digits: readonly TotpDigits[];
@@ -424,6 +427,13 @@ function errorResponses(op) {
     byStatus[413] = { description: 'Body over the size limit', content: { 'application/json': { schema: ref('ErrorMessage'), examples: { IDE0007: example('IDE-0007') } } } };
   }
   if (byStatus[429]) byStatus[429].headers = { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } } };
+  for (const code of codes) {
+    for (const [name, value] of Object.entries(entryOf(code).headers ?? {})) {
+      const response = byStatus[entryOf(code).status];
+      response.headers ??= {};
+      response.headers[name.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase())] = { description: `With ${code}: ${value}`, schema: { type: 'string' } };
+    }
+  }
   return byStatus;
 }
 

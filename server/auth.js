@@ -67,7 +67,13 @@ export function createVerifier(config, clock = Date.now) {
         currentDate: new Date(clock()),
       });
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-      return { sub: String(payload.sub), admin: scopes.includes(config.adminScope), exp: payload.exp, nbf: payload.nbf };
+      // RFC 8176: the identity provider says the user passed a second factor,
+      // and when (auth_time, RFC 7519 seconds); freshness is judged per request.
+      const mfa = Array.isArray(payload.amr) && payload.amr.includes('mfa') && Number.isFinite(payload.auth_time);
+      return {
+        sub: String(payload.sub), admin: scopes.includes(config.adminScope), exp: payload.exp, nbf: payload.nbf,
+        mfaAt: mfa ? payload.auth_time * 1000 : null,
+      };
     } catch {
       throw new AuthError('IDE-0009');
     }

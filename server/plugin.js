@@ -4,7 +4,7 @@
 // then one decision of the core (6-13) on the user's stored state, stored
 // back with a compare-and-set.
 import { decide } from 'identity-mfa';
-import { ENDPOINTS } from 'identity-mfa/contract';
+import { ENDPOINTS, ERROR_HEADERS } from 'identity-mfa/contract';
 import { createNodeHost } from 'identity-mfa/node';
 import { AuthError, bearerToken } from './auth.js';
 import { sendError } from './errors.js';
@@ -13,6 +13,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Lost compare-and-set races are decided again on the fresh state; past this
 // many, the request fails cleanly rather than spinning.
 const MAX_ATTEMPTS = 8;
+// A token's second factor counts as step-up this long after it (RFC 9470 max_age).
+const STEP_UP_MS = 5 * 60 * 1000;
+// A token's auth_time this far in the future is a clock skew, not a future login.
+const SKEW_MS = 60 * 1000;
+
+/** Whether the token proves a second factor recent enough for step-up. */
+function tokenStepUp(auth, now) {
+  return auth.mfaAt !== null && auth.mfaAt !== undefined && auth.mfaAt > now - STEP_UP_MS && auth.mfaAt <= now + SKEW_MS;
+}
 
 /** The contract's routes, in Fastify's path syntax. */
 export const ROUTES = ENDPOINTS.map(({ method, path, operation }) => ({ method, url: path.replace(/\{(\w+)\}/g, ':$1'), operation }));
@@ -93,6 +102,7 @@ export async function identityMfaRoutes(app, options) {
         state: stored.state,
         now,
         admin: request.auth.admin,
+        stepUp: tokenStepUp(request.auth, now),
         user: user && { id: userId, username: user.username, email: user.email ?? '', phone: user.phone ?? '' },
         settings,
       }, host);
@@ -119,6 +129,7 @@ export async function identityMfaRoutes(app, options) {
       }
       for (const event of decision.audit) metrics?.events.inc({ event, mfa_type: decision.mfaType ?? '' });
       if (decision.retryAfter > 0) reply.header('retry-after', String(decision.retryAfter));
+      if (decision.error) reply.headers(ERROR_HEADERS[decision.error.code] ?? {});
       return reply.code(decision.status).type('application/json; charset=utf-8').send(decision.bodyText);
     }
     request.log.warn({ userId }, 'too many concurrent writes to one user');

@@ -54,6 +54,7 @@ class Decider {
   void regenerate();
   void challenge(MfaType type);
   void check(std::optional<MfaType> type);
+  bool stepped_up() const;
 
   // Outcomes.
   void ok(std::string body) {
@@ -290,8 +291,22 @@ void Decider::status() {
   ok(w.take());
 }
 
+// Whether this request proves a second factor of the user's: an admin's
+// (a reset), a token that carries one, or a check within the last 5 minutes.
+bool Decider::stepped_up() const {
+  return in_.admin || in_.step_up ||
+         (state_.checked_at != 0 && in_.now_ms - state_.checked_at < kStepUpMs);
+}
+
 void Decider::setup(MfaType type) {
   if (state_.factor(type).enabled) return fail(ErrorCode::kAlreadyEnabled);
+  // Once a factor is on, a bearer token alone must not add another: that
+  // would let a stolen token replace the recovery codes and then turn the
+  // user's own factor off.
+  if (state_.any_enabled() && !stepped_up()) {
+    audit("setup.refused");
+    return fail(ErrorCode::kStepUpRequired);
+  }
   const std::string& to = address(type);
   if (type != MfaType::kApp && to.empty()) return fail(ErrorCode::kChannelUnavailable);
   Pending& old = state_.pending_for(type);
@@ -376,7 +391,14 @@ void Decider::enable(MfaType type) {
   }
 
   // One atomic step: the factor, the new active set (less the code just
-  // typed), the preferred type, and the pending enrollment removed.
+  // typed), the preferred type, and the pending enrollment removed. The
+  // first factor also voids the other pending enrollments: they were set up
+  // without the step-up that protects the user from now on.
+  if (!state_.any_enabled()) {
+    for (int t = 0; t < kMfaTypeCount; ++t) {
+      if (t != static_cast<int>(type)) state_.pending[t] = Pending{};
+    }
+  }
   Factor& f = state_.factor(type);
   f.enabled = true;
   f.secret = p.secret;
@@ -523,6 +545,7 @@ void Decider::check(std::optional<MfaType> type) {
     return fail_attempt(passcode ? ErrorCode::kInvalidPasscode : ErrorCode::kInvalidRecoveryCode);
   }
   succeed_attempt();
+  state_.checked_at = in_.now_ms;
   changed();
   audit("check.ok");
   JsonWriter w;

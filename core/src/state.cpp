@@ -162,6 +162,7 @@ std::string serialize_state(const MfaState& s) {
   }
   w.key("failures").number(s.failures);
   w.key("lockedUntil").number(s.locked_until);
+  if (s.checked_at != 0) w.key("checkedAt").number(s.checked_at);
   w.key("recoveryCodes").strings(s.recovery_hashes);
   w.key("factors").begin_object();
   for (int t = 0; t < kMfaTypeCount; ++t) {
@@ -203,6 +204,7 @@ std::optional<MfaState> StateReader::read(std::string_view json) {
     if (key == "v") return read_value(v, &version);
     if (key == "failures") return read_value(v, &state.failures);
     if (key == "lockedUntil") return read_value(v, &state.locked_until);
+    if (key == "checkedAt") return read_value(v, &state.checked_at);
     if (key == "recoveryCodes") return read_value(v, &state.recovery_hashes);
     if (key == "factors") return read_by_type(v, state.factors, read_factor);
     if (key == "pending") return read_by_type(v, state.pending, read_pending);

@@ -303,6 +303,29 @@ test('sign in by email: the sign-in code is read from the outbox the page points
   assert.equal(await page.locator('#check-result').isHidden(), true);
 });
 
+test('a second method: the server asks for step-up, the page walks the person through a check, then setup goes through', async (t) => {
+  const { page, outbox } = await startDemo(t);
+  const { secret } = await enableThroughPage(page, outbox, 'app');
+  await page.getByLabel('Email code').check();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await answerOf(page, 'setup').getByText('Server answered 401').waitFor();
+  assert.match(await answerOf(page, 'setup').textContent(), /"code": "IDE-0909"/);
+  const hint = page.locator('#stepup-hint');
+  assert.match(await hint.textContent(), /check a code of that method/);
+  assert.ok(await page.getByLabel(/^Sign-in code/).evaluate((el) => el === document.activeElement), 'focus is on the sign-in code');
+  await shot(page, 'stepup-1-asked');
+
+  await page.getByLabel(/^Sign-in code/).fill(totp(secret, Date.now(), { offset: 1 }));
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await waitForAnswer(page, 'check', 200);
+  await hint.getByText('Confirmed').waitFor();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await waitForAnswer(page, 'setup', 200);
+  assert.equal(await hint.isHidden(), true);
+  assert.match(await page.locator('#message-enrollment').textContent(), /sent to ada@example\.com by email/);
+  await shot(page, 'stepup-2-second-setup');
+});
+
 test('without its wasm core the page says so and offers nothing to send', async (t) => {
   const { page, requests, base } = await startDemo(t, { blockWasm: true });
   assert.match(await page.locator('#boot').textContent(), /wasm core did not load/);

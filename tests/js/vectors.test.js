@@ -88,6 +88,6 @@ test('the scenarios produce every error code the core decides', () => {
     for (const c of cases) if (!c.expect.ok) seen.add(c.expect.code);
   }
   const decidedByCore = ['IDE-0001', 'IDE-0004', 'IDE-0007', 'IDE-0040', 'IDE-0043', 'IDE-0044', 'IDE-0045',
-    'IDE-1003', 'IDE-0901', 'IDE-0902', 'IDE-0903', 'IDE-0904', 'IDE-0905', 'IDE-0906', 'IDE-0907'];
+    'IDE-1003', 'IDE-0901', 'IDE-0902', 'IDE-0903', 'IDE-0904', 'IDE-0905', 'IDE-0906', 'IDE-0907', 'IDE-0909'];
   assert.deepStrictEqual(decidedByCore.filter((code) => !seen.has(code)), []);
 });

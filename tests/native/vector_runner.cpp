@@ -224,8 +224,9 @@ void run_scenario(dom::element scenario, const std::string& pepper,
     (void)step["randomHex"].get(random_hex);
     int64_t now = 0;
     (void)step["now"].get(now);
-    bool admin = false, host_fails = false;
+    bool admin = false, host_fails = false, step_up = false;
     (void)step["admin"].get(admin);
+    (void)step["stepUp"].get(step_up);
     (void)step["hostFails"].get(host_fails);
 
     DecisionInput in;
@@ -237,6 +238,7 @@ void run_scenario(dom::element scenario, const std::string& pepper,
     in.state = state;
     in.now_ms = now;
     in.admin = admin;
+    in.step_up = step_up;
     in.random = random;
     in.user = read_user(scenario);
     in.settings = read_settings(scenario);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
-import { catalogEntry } from 'identity-mfa/catalog';
+import { catalog, catalogEntry } from 'identity-mfa/catalog';
 import { identityMfaRoutes, createSender } from 'identity-mfa/server';
 import { totp } from '../vectors/src/reference.mjs';
 import { startServer, userSession } from './support/server.js';
@@ -57,7 +57,9 @@ test('every catalog code from a real request', async (t) => {
   check(await ada.enable({ mfaType: 'app', secret: setup.secret, recoveryCode: 'ZZZZ-ZZZZ-ZZZZ' }), 'IDE-0901');
   await ada.enable({ mfaType: 'app', secret: setup.secret, recoveryCode: setup.recoveryCodes[0] });
   check(await ada.setup('app'), 'IDE-0040');
+  check(await ada.setup('email'), 'IDE-0909');
   check(await ada.call('PATCH', '/preferred', { mfaType: 'sms' }), 'IDE-0906');
+  await ada.call('POST', '/check', { recoveryCode: setup.recoveryCodes[1] }); // step-up for what follows
 
   const grace = await userSession(server, { username: 'grace', email: null, phone: null });
   check(await grace.setup('email'), 'IDE-0907');
@@ -83,7 +85,8 @@ test('every catalog code from a real request', async (t) => {
 
   const all = ['IDE-0001', 'IDE-0003', 'IDE-0004', 'IDE-0006', 'IDE-0007', 'IDE-0008', 'IDE-0009', 'IDE-0013', 'IDE-0040',
     'IDE-0043', 'IDE-0044', 'IDE-0045', 'IDE-1003', 'IDE-0901', 'IDE-0902', 'IDE-0903', 'IDE-0904', 'IDE-0905',
-    'IDE-0906', 'IDE-0907', 'IDE-0908'];
+    'IDE-0906', 'IDE-0907', 'IDE-0908', 'IDE-0909'];
+  assert.deepStrictEqual(all.sort(), catalog.map((e) => e.code).sort(), 'every code of the catalog is produced');
   assert.deepStrictEqual(all.filter((c) => !seen.has(c)), []);
 });
 

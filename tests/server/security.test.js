@@ -114,6 +114,7 @@ test('logs hold no secret, passcode, recovery code, otpauth URL, one-time code o
   const passcode = totp(secret, server.clock());
   await ada.verify({ mfaType: 'app', secret, passcode });
   await ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] });
+  await ada.call('POST', '/check', { recoveryCode: recoveryCodes[1] }); // step-up for the second factor
   const email = (await ada.setup('email')).json;
   const [message] = await server.store.readOutbox(ada.id);
   const code = message.text.match(/\d{6}/)[0];

@@ -42,6 +42,7 @@ export function runScenario(api, scenario, host) {
       state,
       now: step.now,
       admin: step.admin === true,
+      stepUp: step.stepUp === true,
       random: step.randomHex === undefined ? new Uint8Array(0) : hexBytes(step.randomHex),
       user: scenario.user,
       settings: scenario.settings,

@@ -32,6 +32,8 @@ constexpr int64_t kCodeTtlMs = 5 * 60 * 1000;        // email/SMS codes
 constexpr int64_t kResendIntervalMs = 30 * 1000;     // between email/SMS sends
 constexpr int kMaxFailures = 5;                      // then the user is locked
 constexpr int64_t kLockMs = 15 * 60 * 1000;
+// A check this recent is the step-up a new factor's setup needs.
+constexpr int64_t kStepUpMs = 5 * 60 * 1000;
 // Random bytes a decision may consume (TOTP secret, recovery codes, a code).
 constexpr size_t kRandomBytesNeeded = 128;
 
@@ -56,6 +58,7 @@ struct DecisionInput {
   std::string_view state;  // stored state JSON, "" for none
   int64_t now_ms = 0;      // Unix time in milliseconds
   bool admin = false;      // the token is an administrator's
+  bool step_up = false;    // the token proves a recent second factor (amr "mfa", fresh auth_time)
   std::string_view random; // kRandomBytesNeeded bytes from a CSPRNG
   UserProfile user;
   Settings settings;

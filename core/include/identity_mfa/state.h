@@ -64,6 +64,7 @@ struct MfaState {
   std::vector<std::string> recovery_hashes;  // the active set, unused codes only
   int failures = 0;                          // consecutive failed attempts
   int64_t locked_until = 0;                  // ms; 0 when not locked
+  int64_t checked_at = 0;                    // ms of the last successful check: step-up
 
   Factor& factor(MfaType t) { return factors[static_cast<size_t>(t)]; }
   const Factor& factor(MfaType t) const { return factors[static_cast<size_t>(t)]; }

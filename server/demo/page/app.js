@@ -80,11 +80,24 @@ async function main() {
 
   let verify;
   let enable;
-  validatedForm($('form-setup'), {
+  // Once a method is on, another needs step-up: the server answers IDE-0909
+  // until the person has checked a code of theirs (within 5 minutes).
+  const stepUpHint = $('stepup-hint');
+  function askForStepUp() {
+    stepUpHint.textContent = 'You already have a method turned on, so the server wants proof it is you first: ' +
+      'check a code of that method in "Sign in with an enabled method" below, then set up again within 5 minutes.';
+    stepUpHint.hidden = false;
+    $('step-signin').hidden = false;
+    $('check-passcode').focus();
+  }
+
+  const setupForm = validatedForm($('form-setup'), {
     mfa,
     send,
     hide: ['secret', 'url', 'recoveryCodes'],
     onAnswer: async (answer) => {
+      if (answer.json?.code === 'IDE-0909') askForStepUp();
+      else stepUpHint.hidden = true;
       if (answer.ok) {
         const { mfaType, secret } = answer.json;
         await showEnrollment(answer.json, session);
@@ -151,6 +164,11 @@ async function main() {
           : `Signed in. ${what} is right. ${codes}.`;
         result.className = left <= 3 ? 'warn' : '';
         check.reset(['passcode', 'recoveryCode']);
+        if (!stepUpHint.hidden) {
+          stepUpHint.textContent = 'Confirmed: set up the other method now (within 5 minutes).';
+          setupForm.clearAnswer();
+          $('form-setup').querySelector('button[type=submit]').focus();
+        }
       }
       await refreshStatus();
     },

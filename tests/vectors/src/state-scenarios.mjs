@@ -64,16 +64,18 @@ class Scenario {
     return code;
   }
 
-  push(op, body, expect, { admin, hostFails, random } = {}) {
+  push(op, body, expect, { admin, hostFails, random, stepUp } = {}) {
     const step = { op, now: this.now, expect };
     if (body !== undefined) step.body = typeof body === 'string' ? body : JSON.stringify(body);
     if (random) step.randomHex = random.toString('hex');
     if (admin) step.admin = true;
+    if (stepUp) step.stepUp = true;
     if (hostFails) step.hostFails = true;
     this.steps.push(step);
     return this;
   }
 
+  /** `options.stepUp`: the token proves a recent second factor (a setup once a factor is enabled needs it). */
   setup(mfaType, expect, options = {}) {
     const random = ref.randomFor(`${this.name}/${this.steps.length}`);
     if (expect) return this.push('setup', { mfaType }, expect, { random, ...options });
@@ -166,9 +168,9 @@ class Scenario {
     return this.push('status', undefined, { status: 200, code: null, body: statusBody(shape), audit: [], stateChanged: false });
   }
 
-  /** Enrols `mfaType` end to end. */
-  enrol(mfaType) {
-    return this.setup(mfaType).tick(5).verify(mfaType).tick(5).enable(mfaType);
+  /** Enrols `mfaType` end to end (`stepUp`: with a token that proves MFA, as a second factor needs). */
+  enrol(mfaType, { stepUp } = {}) {
+    return this.setup(mfaType, undefined, { stepUp }).tick(5).verify(mfaType).tick(5).enable(mfaType);
   }
 
   toJSON() {
@@ -375,14 +377,14 @@ scenario('disable of a type that is not enabled is refused', {}, (s) => {
 scenario('two factors: preferred stays, the newest codes rule, disable moves preferred', {}, (s) => {
   s.enrol('app');
   const appCodes = s.codes;
-  s.tick(30).enrol('email');
+  s.tick(30).enrol('email', { stepUp: true });
   s.status({ methods: ['app', 'email'], preferred: 'app', remaining: 9 });
   s.disable('app', { recoveryCode: appCodes[1] }, err('IDE-0901', { stateChanged: true }));
   s.tick(30).disable('app', { passcode: s.totp(0) }, s.disabled(['email']));
   s.status({ methods: ['email'], preferred: 'email', remaining: 9 });
 });
 scenario('preferred type: set, refused when not enabled, secret checked', {}, (s) => {
-  s.enrol('app').tick(30).enrol('sms');
+  s.enrol('app').tick(30).enrol('sms', { stepUp: true });
   s.preferred('sms', {}, { status: 200, code: null, body: { preferredType: 'sms' }, audit: [], stateChanged: true });
   s.preferred('sms', {}, { status: 200, code: null, body: { preferredType: 'sms' }, audit: [], stateChanged: false });
   s.preferred('email', {}, err('IDE-0906'));
@@ -583,7 +585,7 @@ scenario('check: failures at check and at disable share one counter', {}, (s) =>
   s.disable('app', { passcode: s.totp() }, err('IDE-0905', { retryAfter: 900 }));
 });
 scenario('check: a lock taken at verify holds at check', {}, (s) => {
-  s.enrol('app').tick(30).setup('email').tick(1);
+  s.enrol('app').tick(30).setup('email', undefined, { stepUp: true }).tick(1);
   for (let i = 0; i < 4; i++) s.verify('email', { passcode: '99999' + i }, err('IDE-0902', { stateChanged: true }));
   s.verify('email', { passcode: '999994' }, err('IDE-0905', { retryAfter: 900, audit: ['lock'], stateChanged: true }));
   s.check({ mfaType: 'app', passcode: s.totp() }, err('IDE-0905', { retryAfter: 900, audit: ['check.failed'] }));
@@ -612,6 +614,57 @@ scenario('check: a failing host HMAC fails the check and changes nothing', {}, (
 });
 scenario('challenge: without enough random bytes fails the operation', {}, (s) => {
   s.enrol('email').tick(60).push('challenge', { mfaType: 'email' }, err('IDE-0045'));
+});
+
+// ---- step-up: a second factor needs proof of the first ----
+const stepUpRequired = () => err('IDE-0909', { audit: ['setup.refused'] });
+scenario('step-up: with a factor enabled, setup of another needs step-up', {}, (s) => {
+  s.enrol('email').tick(60);
+  s.setup('app', stepUpRequired()).setup('sms', stepUpRequired());
+  s.status({ methods: ['email'], preferred: 'email', remaining: 9 });
+});
+scenario('step-up: a type already enabled answers IDE-0040 before step-up', {}, (s) => {
+  s.enrol('app').setup('app', err('IDE-0040'));
+});
+scenario('step-up: a check by TOTP opens setup for 5 minutes, not at 5 minutes', {}, (s) => {
+  s.enrol('app').tick(30).check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+  s.tick(299).setup('email');
+  s.tick(1).setup('sms', stepUpRequired());
+});
+scenario('step-up: a check by recovery code counts', {}, (s) => {
+  s.enrol('sms').check({ recoveryCode: s.codes[4] }, s.checked('recovery', 8)).tick(10).setup('app');
+});
+scenario('step-up: a check by sign-in code counts', {}, (s) => {
+  s.enrol('email').tick(60).challenge('email').tick(10);
+  s.check({ mfaType: 'email', passcode: s.loginCode }, s.checked('email', 9)).setup('app');
+});
+scenario('step-up: a failed check does not count', {}, (s) => {
+  s.enrol('app').tick(30).check({ mfaType: 'app', passcode: s.wrongTotp() }, checkFailed('IDE-0902'));
+  s.setup('email', stepUpRequired());
+});
+scenario('step-up: a token that proves MFA is step-up', {}, (s) => {
+  s.enrol('app').tick(60).setup('sms', undefined, { stepUp: true });
+});
+scenario('step-up: an admin needs none (a reset)', {}, (s) => {
+  s.enrol('app').tick(60).setup('email', undefined, { admin: true });
+});
+scenario('step-up: a second factor enrolled with step-up ends with both and the newest codes', {}, (s) => {
+  s.enrol('app').tick(30).check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+  s.tick(5).setup('email').tick(5).verify('email').tick(5).enable('email');
+  s.status({ methods: ['app', 'email'], preferred: 'app', remaining: 9 });
+});
+scenario('step-up: the first enable voids setups of other types started before it', {}, (s) => {
+  s.setup('app');
+  const planted = { secret: s.secret, codes: s.codes };
+  s.tick(5).setup('email').tick(5).verify('email').tick(5).enable('email');
+  s.verify('app', { secret: planted.secret, passcode: s.totp(0, planted.secret) }, err('IDE-0043'));
+  s.enable('app', { secret: planted.secret, recoveryCode: planted.codes[0] }, err('IDE-0043'));
+  s.status({ methods: ['email'], preferred: 'email', remaining: 9 });
+});
+scenario('step-up: the step-up window survives a failed attempt in between', {}, (s) => {
+  s.enrol('email').check({ recoveryCode: s.codes[2] }, s.checked('recovery', 8));
+  s.tick(10).check({ recoveryCode: 'WRONG-CODE-1' }, checkFailed('IDE-0901'));
+  s.tick(10).setup('app');
 });
 
 // ---- requests the core refuses before the state ----
