@@ -37,7 +37,18 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestIdHeader: false,
+    // Slow clients cannot hold a connection: the whole request (headers and
+    // body) must arrive within requestTimeoutMs (408 otherwise), an idle
+    // keep-alive connection closes after keepAliveTimeoutMs, and a silent
+    // socket after both. Node checks these every second, not every 30 s.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs + config.keepAliveTimeoutMs,
+    http: { headersTimeout: config.requestTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
   });
+  // Past this many open connections a new one is closed at once, before it
+  // can use a file descriptor the process needs.
+  app.server.maxConnections = config.maxConnections;
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.record(request.routeOptions?.url ?? 'unmatched', reply.statusCode, reply.elapsed / 1000);

@@ -30,6 +30,9 @@ export const SETTINGS = {
   totpPeriod: ['IDENTITY_MFA_TOTP_PERIOD', 'totp-period'],
   adminScope: ['IDENTITY_MFA_ADMIN_SCOPE', 'admin-scope'],
   dataDir: ['IDENTITY_MFA_DATA', 'data'],
+  requestTimeoutMs: ['IDENTITY_MFA_REQUEST_TIMEOUT_MS', 'request-timeout-ms'],
+  keepAliveTimeoutMs: ['IDENTITY_MFA_KEEPALIVE_TIMEOUT_MS', 'keepalive-timeout-ms'],
+  maxConnections: ['IDENTITY_MFA_MAX_CONNECTIONS', 'max-connections'],
 };
 
 const DEFAULTS = {
@@ -43,6 +46,14 @@ const DEFAULTS = {
   totpPeriod: String(TOTP.defaults.period),
   adminScope: 'mfa:admin',
   dataDir: './data',
+  // A request (headers and a body of at most 16 KiB) must arrive within this.
+  requestTimeoutMs: '10000',
+  // Longer than a load balancer's idle timeout (60 s on common ones), so the
+  // balancer, not the sidecar, closes idle connections: no race, no 502.
+  keepAliveTimeoutMs: '72000',
+  // Per process; below the file-descriptor limit (often 1024) with room for
+  // the database and logs.
+  maxConnections: '512',
 };
 
 const describe = (name) => `${SETTINGS[name][0]} (--${SETTINGS[name][1]})`;
@@ -122,6 +133,9 @@ export function loadConfig(env = process.env, flags = {}) {
     adminScope: raw.adminScope,
     dataDir: raw.dataDir,
     bodyLimit: DEFAULT_BODY_LIMIT,
+    requestTimeoutMs: parseInteger('requestTimeoutMs', raw.requestTimeoutMs, 100, 600000),
+    keepAliveTimeoutMs: parseInteger('keepAliveTimeoutMs', raw.keepAliveTimeoutMs, 100, 600000),
+    maxConnections: parseInteger('maxConnections', raw.maxConnections, 1, 1000000),
   };
   if (!TOTP.algorithms.includes(config.totp.algorithm)) {
     throw new ConfigError(`${describe('totpAlgorithm')} must be one of ${TOTP.algorithms.join(', ')}`);

@@ -23,6 +23,12 @@ export interface Config {
   adminScope: string;
   dataDir: string;
   bodyLimit: number;
+  /** The whole request must arrive within this (ms); 408 otherwise. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection closes after this (ms). */
+  keepAliveTimeoutMs: number;
+  /** Open connections per process; a new one past this is closed at once. */
+  maxConnections: number;
 }
 
 /** A malformed or missing setting; its message names the variable and the flag. */
