@@ -20,6 +20,16 @@ export const LIMITS = {
   maxDepth: 32, // JSON nesting, the body object included
 };
 
+/** The state machine's times and counts (docs/contract.md §2, §5, §9). */
+export const TIMINGS = {
+  pendingTtlMs: 10 * 60 * 1000, // a pending enrollment lives this long (default)
+  codeTtlMs: 5 * 60 * 1000, // an email/SMS code holds until this long after it was sent
+  resendIntervalMs: 30 * 1000, // between two codes of the same kind
+  maxFailures: 5, // failed attempts in a row before the lock
+  lockMs: 15 * 60 * 1000,
+  stepUpMs: 5 * 60 * 1000, // a check this recent is step-up for a new factor
+};
+
 /**
  * TOTP parameters of new app enrollments: one allowed set and one default,
  * used by the core (settings and stored states), the sidecar's

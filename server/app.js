@@ -4,6 +4,7 @@ import Fastify from 'fastify';
 import { createVerifier } from './auth.js';
 import { sendError } from './errors.js';
 import { createMetrics } from './metrics.js';
+import { TIMINGS } from 'identity-mfa/contract';
 import { openApiText } from './openapi.js';
 import { identityMfaRoutes } from './plugin.js';
 import { createSender } from './senders.js';
@@ -80,6 +81,12 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
     request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
     return sendError(reply, error.statusCode === 413 ? 'IDE-0007' : 'IDE-0006', error.statusCode === 413 ? { status: 413 } : {});
   });
+  // The outbox holds live codes: a message is useless once its code has
+  // expired, so it goes then (every minute, and on demand).
+  app.decorate('purgeOutbox', () => store.purgeOutbox(new Date(clock() - TIMINGS.codeTtlMs).toISOString()));
+  const sweeper = setInterval(() => app.purgeOutbox().catch((error) => app.log.warn({ err: { message: error.message } }, 'outbox purge failed')), 60_000);
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
   if (ownsStore) app.addHook('onClose', async () => store.close());
   app.decorate('store', store);
   if (demo) demoRoutes(app, { config, userId: demo.userId });

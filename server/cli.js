@@ -36,9 +36,11 @@ use it with PostgreSQL, or SQLite on one machine. A worker that dies is replaced
     run: token,
   },
   outbox: {
-    usage: 'identity-mfa outbox [--user <uuid>]',
-    help: 'Prints the messages the outbox sender holds, oldest first, one JSON object per line.',
-    options: { user: { type: 'string' }, db: { type: 'string' } },
+    usage: 'identity-mfa outbox [--user <uuid>] [--purge]',
+    help: `Prints the messages the outbox sender holds, oldest first, one JSON object per line.
+--purge deletes the messages whose code has expired instead (a running sidecar does this every
+minute) and prints how many went.`,
+    options: { user: { type: 'string' }, purge: { type: 'boolean' }, db: { type: 'string' } },
     run: outbox,
   },
   rekey: {
@@ -101,6 +103,11 @@ async function token(values) {
 
 async function outbox(values) {
   await withStore(values, async (store) => {
+    if (values.purge) {
+      const { TIMINGS } = await import('identity-mfa/contract');
+      console.log(`outbox messages purged: ${await store.purgeOutbox(new Date(Date.now() - TIMINGS.codeTtlMs).toISOString())}`);
+      return;
+    }
     for (const message of await store.readOutbox(values.user?.toLowerCase() ?? null)) console.log(JSON.stringify(message));
   });
 }

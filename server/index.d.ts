@@ -62,6 +62,8 @@ export interface OutboxMessage {
   channel: 'email' | 'sms';
   to: string;
   text: string;
+  /** ISO time of the decision that made it (default: the commit's). */
+  at?: string;
 }
 
 /**
@@ -102,6 +104,8 @@ export interface Store {
   userIds(): Promise<string[]>;
   /** Messages the outbox sender holds, oldest first. */
   readOutbox(userId?: string | null): Promise<Array<{ userId: string; channel: string; to: string; text: string; createdAt: string }>>;
+  /** Deletes outbox messages created before `before` (an ISO time); resolves to how many. */
+  purgeOutbox(before: string): Promise<number>;
   /** A user's audit trail, oldest first. */
   readAudit(userId: string): Promise<Array<AuditEvent & { userId: string }>>;
   /** Finishes what is in flight and releases the connections. */

@@ -115,7 +115,7 @@ export async function identityMfaRoutes(app, options) {
         change.state = decision.newState;
         change.expectedVersion = stored.version;
       }
-      if (decision.outbound && sender.kind === 'outbox') change.outbox = decision.outbound;
+      if (decision.outbound && sender.kind === 'outbox') change.outbox = { ...decision.outbound, at };
       if (user && (change.state !== undefined || audit.length || change.outbox)) {
         if (!(await store.commit(userId, change))) continue; // another request won: decide again
       }

@@ -1,11 +1,12 @@
 // Demo mode (`npm start`): SQLite and generated secrets in the data folder,
 // a demo user, an HS256 token, and a curl line for each route.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mintToken } from '../auth.js';
 import { loadConfig } from '../config.js';
+import { privateFolder, writePrivateFile } from '../private-files.js';
 import { openStore } from '../store/index.js';
 
 const cliPath = relative(process.cwd(), fileURLToPath(new URL('../cli.js', import.meta.url)));
@@ -14,7 +15,7 @@ const DEMO_USER = { username: 'ada@example.com', email: 'ada@example.com', phone
 /** Loads, or creates on first run, the demo secrets and user; returns the config to serve. */
 export async function prepareDemo(baseConfig) {
   const dir = resolve(baseConfig.dataDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  privateFolder(dir);
   const file = join(dir, 'demo-secrets.json');
   if (!existsSync(file)) {
     const secrets = {
@@ -23,7 +24,7 @@ export async function prepareDemo(baseConfig) {
       jwtSecret: randomBytes(32).toString('base64url'),
       userId: randomUUID(),
     };
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    writePrivateFile(file, JSON.stringify(secrets, null, 2));
   }
   const secrets = JSON.parse(readFileSync(file, 'utf8'));
   const config = loadConfig({

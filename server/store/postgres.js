@@ -89,7 +89,7 @@ export class PostgresStore {
   // compare-and-set, and the audit rows and outbox message only if it hit.
   async commit(userId, change) {
     const audit = JSON.stringify((change.audit ?? []).map((a) => ({ at: a.at, request_id: a.requestId ?? null, event: a.event, mfa_type: a.mfaType ?? null })));
-    const outbox = JSON.stringify(change.outbox ? [{ channel: change.outbox.channel, to_address: change.outbox.to, text: change.outbox.text }] : []);
+    const outbox = JSON.stringify(change.outbox ? [{ channel: change.outbox.channel, to_address: change.outbox.to, text: change.outbox.text, created_at: change.outbox.at ?? now() }] : []);
     const target = change.state === undefined
       ? 'SELECT $1::text AS user_id'
       : 'UPDATE mfa_state SET state = $4, version = version + 1, updated_at = $5 WHERE user_id = $1 AND version = $6 RETURNING user_id';
@@ -104,8 +104,8 @@ export class PostgresStore {
       ),
       outbox_rows AS (
         INSERT INTO outbox (user_id, channel, to_address, text, created_at)
-        SELECT hit.user_id, o.channel, o.to_address, o.text, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-        FROM hit, jsonb_to_recordset($3::jsonb) AS o(channel text, to_address text, text text)
+        SELECT hit.user_id, o.channel, o.to_address, o.text, o.created_at
+        FROM hit, jsonb_to_recordset($3::jsonb) AS o(channel text, to_address text, text text, created_at text)
       )
       SELECT count(*)::int AS hits FROM hit`, params);
     return rows[0].hits === 1;
@@ -121,6 +121,10 @@ export class PostgresStore {
 
   async readAudit(userId) {
     return (await this.pool.query(Q.audit, [userId])).rows.map(toAudit);
+  }
+
+  async purgeOutbox(before) {
+    return (await this.pool.query(Q.purgeOutbox, [before])).rowCount;
   }
 
   async close() {

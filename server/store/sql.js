@@ -15,6 +15,8 @@ export const SQL = {
   compareAndSet: 'UPDATE mfa_state SET state = ?, version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?',
   insertAudit: 'INSERT INTO audit (at, request_id, user_id, event, mfa_type) VALUES (?, ?, ?, ?, ?)',
   insertOutbox: 'INSERT INTO outbox (user_id, channel, to_address, text, created_at) VALUES (?, ?, ?, ?, ?)',
+  // ISO-8601 UTC times of one format compare as text.
+  purgeOutbox: 'DELETE FROM outbox WHERE created_at < ?',
 };
 
 /** A statement with `?` placeholders as PostgreSQL's $1, $2, … */
@@ -32,7 +34,7 @@ export const toAudit = (r) => ({ at: r.at, requestId: r.request_id, userId: r.us
 
 /** The parameters of SQL.insertAudit for one audit event of a change. */
 export const auditParams = (userId, a) => [a.at, a.requestId ?? null, userId, a.event, a.mfaType ?? null];
-/** The parameters of SQL.insertOutbox for a change's message. */
-export const outboxParams = (userId, o) => [userId, o.channel, o.to, o.text, now()];
+/** The parameters of SQL.insertOutbox for a change's message (created at the decision's time). */
+export const outboxParams = (userId, o) => [userId, o.channel, o.to, o.text, o.at ?? now()];
 /** The parameters of SQL.addUser. */
 export const userParams = (u, at) => [u.id, u.username, u.email ?? null, u.phone ?? null, at];

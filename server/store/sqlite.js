@@ -8,16 +8,20 @@
 // loop keeps serving meanwhile. Reads use this thread's connection (WAL lets
 // them run beside the writer). busy_timeout lets several processes share the
 // file.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { privateFile, privateFolder } from '../private-files.js';
 import { migrations } from './migrations.js';
 import { groupTransaction, openConnection } from './sqlite-connection.js';
 import { SQL, now, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
 
 export class SqliteStore {
   constructor(path) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    // 0600 before SQLite opens it: SQLite gives its -wal and -shm the same mode.
+    if (path !== ':memory:') {
+      privateFolder(dirname(path));
+      privateFile(path);
+    }
     this.path = path;
     this.db = openConnection(path);
     this.kind = 'sqlite';
@@ -42,7 +46,7 @@ export class SqliteStore {
 
   prepare() {
     const db = this.db;
-    this.q = Object.fromEntries(['user', 'userAndState', 'addUser', 'addState', 'state', 'outbox', 'audit'].map((name) => [name, db.prepare(SQL[name])]));
+    this.q = Object.fromEntries(['user', 'userAndState', 'addUser', 'addState', 'state', 'outbox', 'audit', 'purgeOutbox'].map((name) => [name, db.prepare(SQL[name])]));
     this.q.userIds = db.prepare(SQL.userIds).pluck();
     // An in-memory database cannot be shared with a thread: it commits here.
     if (this.path === ':memory:') {
@@ -151,6 +155,11 @@ export class SqliteStore {
 
   async readAudit(userId) {
     return this.q.audit.all(userId).map(toAudit);
+  }
+
+  /** Deletes outbox messages created before `before` (ISO time); resolves to how many. */
+  async purgeOutbox(before) {
+    return this.q.purgeOutbox.run(before).changes;
   }
 
   async close() {

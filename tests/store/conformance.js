@@ -101,4 +101,17 @@ export function storeConformance(name, open) {
     assert.deepStrictEqual(mine.map((m) => [m.userId, m.channel, m.to, m.text]), [[a.id, 'email', a.email, 'one'], [a.id, 'email', a.email, 'three']]);
     assert.match(mine[0].createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
   });
+
+  test(`${name}: outbox messages keep the decision's time, and those before a time can be purged`, async (t) => {
+    const store = await fresh(t);
+    const u = ada();
+    await store.addUser(u);
+    for (const at of ['2027-01-15T08:00:00.000Z', '2027-01-15T08:04:59.999Z', '2027-01-15T08:05:00.000Z']) {
+      await store.commit(u.id, { outbox: { channel: 'email', to: u.email, text: at, at } });
+    }
+    assert.deepStrictEqual((await store.readOutbox(u.id)).map((m) => m.createdAt), ['2027-01-15T08:00:00.000Z', '2027-01-15T08:04:59.999Z', '2027-01-15T08:05:00.000Z']);
+    assert.equal(await store.purgeOutbox('2027-01-15T08:05:00.000Z'), 2);
+    assert.deepStrictEqual((await store.readOutbox(u.id)).map((m) => m.text), ['2027-01-15T08:05:00.000Z']);
+    assert.equal(await store.purgeOutbox('2027-01-15T08:05:00.000Z'), 0);
+  });
 }

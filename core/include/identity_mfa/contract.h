@@ -162,6 +162,14 @@ constexpr BodySchema kBodySchemas[kRouteCount] = {
 constexpr size_t kDefaultBodyLimit = 16384;
 constexpr int kMaxDepth = 32;
 
+// The state machine's times (ms) and counts.
+constexpr int64_t kDefaultPendingTtlMs = 600000;
+constexpr int64_t kCodeTtlMs = 300000;          // email/SMS codes
+constexpr int64_t kResendIntervalMs = 30000;    // between two sends
+constexpr int kMaxFailures = 5;                   // then the user is locked
+constexpr int64_t kLockMs = 900000;
+constexpr int64_t kStepUpMs = 300000;           // a check this recent is step-up
+
 // TOTP parameters of app enrollments (settings and stored states alike).
 constexpr const char* kTotpAlgorithmNames[] = {"SHA1", "SHA256", "SHA512"};
 constexpr int kTotpDefaultAlgorithm = 0;

@@ -26,14 +26,7 @@ namespace identity_mfa {
 inline bool has_body(Operation op) { return kOperationRoute[static_cast<int>(op)] >= 0; }
 inline Route route_of(Operation op) { return static_cast<Route>(kOperationRoute[static_cast<int>(op)]); }
 
-// Timings (docs/contract.md, "Security rules").
-constexpr int64_t kDefaultPendingTtlMs = 10 * 60 * 1000;
-constexpr int64_t kCodeTtlMs = 5 * 60 * 1000;        // email/SMS codes
-constexpr int64_t kResendIntervalMs = 30 * 1000;     // between email/SMS sends
-constexpr int kMaxFailures = 5;                      // then the user is locked
-constexpr int64_t kLockMs = 15 * 60 * 1000;
-// A check this recent is the step-up a new factor's setup needs.
-constexpr int64_t kStepUpMs = 5 * 60 * 1000;
+// The timings (kCodeTtlMs, kLockMs, …) are the contract's: contract.h.
 // Random bytes a decision may consume (TOTP secret, recovery codes, a code).
 constexpr size_t kRandomBytesNeeded = 128;
 
