@@ -1,24 +1,21 @@
 // The sidecar: the MFA routes plus operations (health, metrics, OpenAPI,
 // the demo page), logging with redaction, and 404s from the catalog.
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
+import { TIMINGS } from 'identity-mfa/contract';
 import { createVerifier } from './auth.js';
 import { sendError } from './errors.js';
+import { logAccess, loggerOptions, requestId } from './logging.js';
 import { createMetrics } from './metrics.js';
-import { TIMINGS } from 'identity-mfa/contract';
 import { openApiText } from './openapi.js';
 import { identityMfaRoutes } from './plugin.js';
 import { createSender } from './senders.js';
 import { openStore } from './store/index.js';
 import { demoRoutes } from './demo/routes.js';
 
-// Never logged, wherever they appear (docs/security.md, "Audit and logs").
-// (Request URLs stay readable: they hold only the user id.)
-export const REDACT = [
-  'req.headers.authorization', 'req.headers.cookie',
-  '*.authorization', '*.secret', '*.passcode', '*.recoveryCode', '*.recoveryCodes', '*.text', '*.token',
-  'body.secret', 'body.passcode', 'body.recoveryCode', 'body.recoveryCodes', 'body.url', '*.body.url',
-  'outbound', '*.outbound',
-];
+export { REDACT } from './logging.js';
+
+// Every answer: never cached (setup's carries secrets), never sniffed.
+const ANSWER_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /**
  * Builds the app. `options`: { config, store?, clock?, logger?, demo? }.
@@ -33,11 +30,14 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   const metrics = createMetrics();
 
   const app = Fastify({
-    logger: logger === false ? false : { level: 'info', redact: { paths: REDACT, censor: '[redacted]' }, ...(typeof logger === 'object' ? logger : {}) },
+    logger: loggerOptions(config, logger),
+    // One access line per request of our own (server/logging.js), not two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit + 1,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestIdHeader: false,
+    genReqId: requestId,
     // Slow clients cannot hold a connection: the whole request (headers and
     // body) must arrive within requestTimeoutMs (408 otherwise), an idle
     // keep-alive connection closes after keepAliveTimeoutMs, and a silent
@@ -51,9 +51,19 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   // can use a file descriptor the process needs.
   app.server.maxConnections = config.maxConnections;
 
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.record(request.routeOptions?.url ?? 'unmatched', reply.statusCode, reply.elapsed / 1000);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(ANSWER_HEADERS).header('x-request-id', request.id);
+    done();
   });
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.record(request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsed / 1000);
+    logAccess(request, reply);
+    done();
+  });
+  // Bodies of anything but the MFA routes are never parsed: a malformed body
+  // to an unknown route is that route's 404, not a parse error.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => done(null, body));
 
   await app.register(identityMfaRoutes, {
     config,
@@ -78,8 +88,11 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
 
   app.setNotFoundHandler((request, reply) => sendError(reply, 'IDE-0908'));
   app.setErrorHandler((error, request, reply) => {
+    // A body over the limit: before anything else is known of the request.
+    if (error.statusCode === 413) return sendError(reply, 'IDE-0007', { status: 413 });
+    if (request.routeOptions.url === undefined) return sendError(reply, 'IDE-0908');
     request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
-    return sendError(reply, error.statusCode === 413 ? 'IDE-0007' : 'IDE-0006', error.statusCode === 413 ? { status: 413 } : {});
+    return sendError(reply, 'IDE-0006');
   });
   // The outbox holds live codes: a message is useless once its code has
   // expired, so it goes then (every minute, and on demand).

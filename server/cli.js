@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, requireProductionSettings, SETTINGS } from './
 import { mintToken } from './auth.js';
 import { openStore } from './store/index.js';
 import { buildApp } from './app.js';
+import { flushLogs } from './logging.js';
 import { prepareDemo, printDemo } from './demo/prepare.js';
 
 const SERVE_FLAGS = Object.fromEntries(Object.values(SETTINGS).map(([, flag]) => [flag, { type: 'string' }]));
@@ -173,6 +174,8 @@ async function serve(values) {
     process.once(signal, async () => {
       app.log.info(`${signal}: closing`);
       await app.close();
+      app.log.info('closed');
+      await flushLogs(app.log); // the destination is asynchronous: nothing is lost
       process.exit(0);
     });
   }

@@ -33,6 +33,7 @@ export const SETTINGS = {
   requestTimeoutMs: ['IDENTITY_MFA_REQUEST_TIMEOUT_MS', 'request-timeout-ms'],
   keepAliveTimeoutMs: ['IDENTITY_MFA_KEEPALIVE_TIMEOUT_MS', 'keepalive-timeout-ms'],
   maxConnections: ['IDENTITY_MFA_MAX_CONNECTIONS', 'max-connections'],
+  logLevel: ['IDENTITY_MFA_LOG_LEVEL', 'log-level'],
 };
 
 const DEFAULTS = {
@@ -54,7 +55,10 @@ const DEFAULTS = {
   // Per process; below the file-descriptor limit (often 1024) with room for
   // the database and logs.
   maxConnections: '512',
+  logLevel: 'info',
 };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const describe = (name) => `${SETTINGS[name][0]} (--${SETTINGS[name][1]})`;
 
@@ -136,7 +140,9 @@ export function loadConfig(env = process.env, flags = {}) {
     requestTimeoutMs: parseInteger('requestTimeoutMs', raw.requestTimeoutMs, 100, 600000),
     keepAliveTimeoutMs: parseInteger('keepAliveTimeoutMs', raw.keepAliveTimeoutMs, 100, 600000),
     maxConnections: parseInteger('maxConnections', raw.maxConnections, 1, 1000000),
+    logLevel: raw.logLevel,
   };
+  if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`${describe('logLevel')} must be one of ${LOG_LEVELS.join(', ')}`);
   if (!TOTP.algorithms.includes(config.totp.algorithm)) {
     throw new ConfigError(`${describe('totpAlgorithm')} must be one of ${TOTP.algorithms.join(', ')}`);
   }

@@ -29,6 +29,8 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** Open connections per process; a new one past this is closed at once. */
   maxConnections: number;
+  /** fatal, error, warn, info (one line per request), debug (health checks too), trace, silent. */
+  logLevel: string;
 }
 
 /** A malformed or missing setting; its message names the variable and the flag. */
@@ -146,6 +148,8 @@ export interface RoutesOptions {
 export declare const identityMfaRoutes: FastifyPluginAsync<RoutesOptions>;
 /** Method, URL pattern and operation of each MFA route. */
 export declare const ROUTES: ReadonlyArray<{ method: string; url: string; operation: string }>;
+/** Writes what an asynchronous log destination still holds (before a process exits). */
+export declare function flushLogs(log: { flush?(cb: (error?: Error) => void): void }): Promise<void>;
 /** Log paths that are always redacted. */
 export declare const REDACT: readonly string[];
 

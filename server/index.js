@@ -3,6 +3,7 @@
 // whole sidecar with buildApp().
 export { identityMfaRoutes, ROUTES } from './plugin.js';
 export { buildApp, REDACT } from './app.js';
+export { flushLogs } from './logging.js';
 export { loadConfig, requireProductionSettings, ConfigError } from './config.js';
 export { createVerifier, mintToken } from './auth.js';
 export { createSealer } from 'identity-mfa/node';

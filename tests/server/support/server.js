@@ -244,7 +244,7 @@ export async function userSession(server, user) {
     id,
     token,
     call,
-    status: () => call('GET', ''),
+    status: (extra) => call('GET', '', undefined, extra),
     setup: (mfaType) => call('POST', '/setup', { mfaType }),
     verify: (body) => call('POST', '/verify', body),
     enable: (body) => call('POST', '/enable', body),
