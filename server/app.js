@@ -3,6 +3,7 @@
 import Fastify, { LogController } from 'fastify';
 import { TIMINGS } from 'identity-mfa/contract';
 import { createVerifier } from './auth.js';
+import { settingError } from './config.js';
 import { sendError } from './errors.js';
 import { logAccess, loggerOptions, requestId } from './logging.js';
 import { createMetrics } from './metrics.js';
@@ -13,6 +14,19 @@ import { openStore } from './store/index.js';
 import { demoRoutes } from './demo/routes.js';
 
 export { REDACT } from './logging.js';
+
+// The store config.db names, migrated; a failure names IDENTITY_MFA_DB.
+async function openConfiguredStore(config) {
+  let store;
+  try {
+    store = await openStore(config.db);
+    await store.migrate();
+    return store;
+  } catch (error) {
+    await store?.close().catch(() => {});
+    throw settingError('db', error);
+  }
+}
 
 // Every answer: never cached (setup's carries secrets), never sniffed.
 const ANSWER_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
@@ -25,8 +39,7 @@ const ANSWER_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 
  */
 export async function buildApp({ config, store, clock = Date.now, logger = true, demo = false }) {
   const ownsStore = !store;
-  store ??= await openStore(config.db);
-  if (ownsStore) await store.migrate();
+  if (ownsStore) store = await openConfiguredStore(config);
   const metrics = createMetrics();
 
   const app = Fastify({
@@ -65,23 +78,22 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => done(null, body));
 
-  await app.register(identityMfaRoutes, {
-    config,
-    store,
-    clock,
-    metrics,
-    verifier: createVerifier(config, clock),
-    sender: createSender(config),
-  });
+  let verifier;
+  try {
+    verifier = createVerifier(config, clock, { log: app.log });
+  } catch (error) {
+    if (ownsStore) await store.close();
+    throw error;
+  }
+  verifier.warm(); // remote keys fetched now; a failure is logged, and not ready
+  await app.register(identityMfaRoutes, { config, store, clock, metrics, verifier, sender: createSender(config) });
 
   app.get('/health/live', async () => ({ status: 'ok' }));
+  // Ready: the store answers and tokens can be verified (keys loaded).
   app.get('/health/ready', async (request, reply) => {
-    try {
-      await store.ping();
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'not ready' });
-    }
+    const ready = await Promise.all([store.ping().then(() => true, () => false), verifier.ready()]);
+    if (ready.every(Boolean)) return { status: 'ready' };
+    return reply.code(503).send({ status: 'not ready' });
   });
   app.get('/metrics', async (request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/openapi.json', async (request, reply) => reply.type('application/json; charset=utf-8').send(openApiText()));

@@ -4,6 +4,7 @@
 import { webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { settingError } from './config.js';
 
 const ASYMMETRIC = ['RS256', 'ES256', 'EdDSA'];
 
@@ -21,32 +22,75 @@ export function bearerToken(header) {
   return match[1];
 }
 
-function loadJwks(source) {
-  if (/^https?:\/\//.test(source)) return createRemoteJWKSet(new URL(source), { timeoutDuration: 5000 });
-  return createLocalJWKSet(JSON.parse(readFileSync(source, 'utf8')));
+// Key fetches that failed (not a bad token): jose's JWKS timeout, a non-200
+// or unparsable answer, an invalid set, or fetch() itself (no code).
+const FETCH_FAILURES = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
+const isFetchFailure = (error) => FETCH_FAILURES.has(error?.code) || (error instanceof TypeError && !error.code);
+// One log line a minute at most about keys that cannot be fetched.
+const COMPLAINT_INTERVAL_MS = 60_000;
+
+// A JWKS file is read at start: a missing or malformed one stops start-up,
+// named. A URL is fetched by jose when needed, and watched: `ready` is
+// false from a failed fetch to the next good one.
+function loadJwks(source, log, clock) {
+  if (!/^https?:\/\//.test(source)) {
+    try {
+      return { keys: createLocalJWKSet(JSON.parse(readFileSync(source, 'utf8'))), ready: async () => true, warm: () => {} };
+    } catch (error) {
+      throw settingError('jwks', error.code === 'ENOENT' ? `no such file ${source}` : error.message);
+    }
+  }
+  const url = new URL(source);
+  const keys = createRemoteJWKSet(url, { timeoutDuration: 5000 });
+  let loaded = false;
+  let complainedAt = -Infinity;
+  const failed = (error) => {
+    loaded = false;
+    if (clock() - complainedAt < COMPLAINT_INTERVAL_MS) return;
+    complainedAt = clock();
+    log?.error({ jwks: `${url.origin}${url.pathname}`, cause: error?.message ?? String(error) }, 'the JWKS could not be fetched: no token can be verified');
+  };
+  const reload = () => keys.reload().then(() => { loaded = true; }, failed);
+  return {
+    keys,
+    fetched: () => { loaded = true; },
+    failed,
+    // Not ready until keys load; each check while not ready tries again.
+    ready: async () => {
+      if (!loaded) await reload();
+      return loaded;
+    },
+    warm: () => { reload(); },
+  };
 }
 
 /**
- * Returns verify(token) → { sub, admin }, or throws AuthError IDE-0009.
- * `clock` (ms) lets tests move time.
+ * Returns verify(token) → { sub, admin, mfaAt }, or throws AuthError
+ * IDE-0009; with verify.ready() (keys usable: for /health/ready),
+ * verify.warm() (fetch remote keys now) and verify.cache (the verified-token
+ * cache). `clock` (ms) lets tests move time; `log` gets key fetch failures.
  */
-export function createVerifier(config, clock = Date.now) {
-  const jwks = config.jwks ? loadJwks(config.jwks) : null;
+export function createVerifier(config, clock = Date.now, { log, cacheBytes } = {}) {
+  const jwks = config.jwks ? loadJwks(config.jwks, log, clock) : null;
   // A WebCrypto key imported once: jose would otherwise import the key into
   // WebCrypto on every verification (measured: a quarter of a status request).
   const secret = config.jwtSecret
     ? webcrypto.subtle.importKey('raw', Buffer.from(config.jwtSecret, 'utf8'), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
     : null;
   if (!jwks && !secret) throw new TypeError('createVerifier needs a JWKS or an HS256 secret');
-  const cache = new VerifiedTokens(clock);
+  const cache = new VerifiedTokens(clock, cacheBytes);
 
-  return async function verify(token) {
+  async function verify(token) {
     const known = cache.get(token);
     if (known) return known;
     const identity = await verifyOnce(token);
     cache.set(token, identity);
     return identity;
-  };
+  }
+  verify.ready = async () => (jwks ? jwks.ready() : true);
+  verify.warm = () => jwks?.warm();
+  verify.cache = cache;
+  return verify;
 
   async function verifyOnce(token) {
     let header;
@@ -56,7 +100,7 @@ export function createVerifier(config, clock = Date.now) {
       throw new AuthError('IDE-0009');
     }
     const symmetric = header.alg === 'HS256';
-    const key = symmetric ? await secret : jwks;
+    const key = symmetric ? await secret : jwks?.keys;
     if (!key) throw new AuthError('IDE-0009');
     try {
       const { payload } = await jwtVerify(token, key, {
@@ -66,6 +110,7 @@ export function createVerifier(config, clock = Date.now) {
         requiredClaims: ['exp', 'sub'],
         currentDate: new Date(clock()),
       });
+      if (!symmetric) jwks.fetched?.();
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
       // RFC 8176: the identity provider says the user passed a second factor,
       // and when (auth_time, RFC 7519 seconds); freshness is judged per request.
@@ -74,7 +119,8 @@ export function createVerifier(config, clock = Date.now) {
         sub: String(payload.sub), admin: scopes.includes(config.adminScope), exp: payload.exp, nbf: payload.nbf,
         mfaAt: mfa ? payload.auth_time * 1000 : null,
       };
-    } catch {
+    } catch (error) {
+      if (!symmetric && isFetchFailure(error)) jwks.failed?.(error);
       throw new AuthError('IDE-0009');
     }
   }
@@ -83,30 +129,60 @@ export function createVerifier(config, clock = Date.now) {
 // Tokens verified recently, so a client's repeated calls skip the signature
 // check. An entry holds only while its token is inside exp/nbf and for at most
 // CACHE_TTL_MS, so a key removed from a JWKS stops working within that time.
+// The cache is bounded by bytes, not entries (tokens run from 200 B to many
+// KB): past the budget the oldest entries go, and expired ones are swept.
 const CACHE_TTL_MS = 60_000;
-const CACHE_SIZE = 50_000; // about 15 MB of tokens at most
+const ENTRY_OVERHEAD = 160; // bytes of map entry and identity beside the token
+export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
 
-class VerifiedTokens {
-  constructor(clock) {
+export class VerifiedTokens {
+  constructor(clock, budget = DEFAULT_CACHE_BYTES) {
     this.clock = clock;
-    this.entries = new Map();
+    this.budget = budget;
+    this.bytes = 0;
+    this.entries = new Map(); // insertion order: oldest first
+    this.sweepAt = clock() + CACHE_TTL_MS;
   }
 
   get(token) {
     const entry = this.entries.get(token);
     if (!entry) return null;
-    const now = this.clock();
-    const { identity } = entry;
-    if (now >= entry.until || now >= identity.exp * 1000 || (identity.nbf !== undefined && now < identity.nbf * 1000)) {
-      this.entries.delete(token);
+    if (!this.live(entry, this.clock())) {
+      this.remove(token, entry);
       return null;
     }
-    return identity;
+    return entry.identity;
   }
 
   set(token, identity) {
-    if (this.entries.size >= CACHE_SIZE) this.entries.delete(this.entries.keys().next().value); // oldest first
-    this.entries.set(token, { identity, until: this.clock() + CACHE_TTL_MS });
+    const now = this.clock();
+    if (now >= this.sweepAt) this.sweep(now);
+    const cost = token.length + ENTRY_OVERHEAD;
+    if (cost > this.budget / 4) return; // one giant token must not empty the cache
+    const old = this.entries.get(token);
+    if (old) this.remove(token, old);
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes + cost <= this.budget) break;
+      this.remove(oldest, entry);
+    }
+    this.entries.set(token, { identity, until: now + CACHE_TTL_MS, cost });
+    this.bytes += cost;
+  }
+
+  /** Drops every entry that no longer holds. */
+  sweep(now = this.clock()) {
+    for (const [token, entry] of this.entries) if (!this.live(entry, now)) this.remove(token, entry);
+    this.sweepAt = now + CACHE_TTL_MS;
+  }
+
+  live(entry, now) {
+    const { identity } = entry;
+    return now < entry.until && now < identity.exp * 1000 && (identity.nbf === undefined || now >= identity.nbf * 1000);
+  }
+
+  remove(token, entry) {
+    this.entries.delete(token);
+    this.bytes -= entry.cost;
   }
 }
 

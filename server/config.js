@@ -62,6 +62,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const describe = (name) => `${SETTINGS[name][0]} (--${SETTINGS[name][1]})`;
 
+/** A start-up failure that comes from a setting (a database that does not answer, a JWKS file that does not read), named. */
+export function settingError(name, error) {
+  return new ConfigError(`${describe(name)}: ${error?.message ?? error}`);
+}
+
 function parseDb(text) {
   try {
     return parseStoreUrl(text);
@@ -142,6 +147,11 @@ export function loadConfig(env = process.env, flags = {}) {
     maxConnections: parseInteger('maxConnections', raw.maxConnections, 1, 1000000),
     logLevel: raw.logLevel,
   };
+  // A scope is one token of a space-separated `scope` claim; "" would make
+  // a token that carries `scope: ""` an admin's.
+  if (!/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(config.adminScope)) {
+    throw new ConfigError(`${describe('adminScope')}: must be one non-empty scope token (no spaces or quotes), e.g. mfa:admin`);
+  }
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`${describe('logLevel')} must be one of ${LOG_LEVELS.join(', ')}`);
   if (!TOTP.algorithms.includes(config.totp.algorithm)) {
     throw new ConfigError(`${describe('totpAlgorithm')} must be one of ${TOTP.algorithms.join(', ')}`);
@@ -162,6 +172,9 @@ export function requireProductionSettings(config) {
   if (config.encryptionKeys.length === 0) missing.push(`${describe('encryptionKeys')}: kid:base64key of 32 random bytes`);
   if (!config.pepper) missing.push(`${describe('pepper')}: base64 of at least 16 random bytes`);
   if (!config.jwks && !config.jwtSecret) missing.push(`${describe('jwks')} or ${describe('jwtSecret')}: how tokens are verified`);
+  if (config.jwks && config.jwtSecret) {
+    throw new ConfigError(`refusing to start: ${describe('jwks')} and ${describe('jwtSecret')} are both set; set one: a JWKS in production, an HS256 secret for development`);
+  }
   if (missing.length) {
     throw new ConfigError(`refusing to start: missing settings\n  - ${missing.join('\n  - ')}`);
   }

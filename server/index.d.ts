@@ -137,7 +137,7 @@ export declare function buildApp(options: BuildAppOptions): Promise<FastifyInsta
 export interface RoutesOptions {
   config: Config;
   store: Store;
-  verifier: ReturnType<typeof createVerifier>;
+  verifier: Verifier;
   sender: ReturnType<typeof createSender>;
   /** The sidecar's request metrics (buildApp makes them); optional. */
   metrics?: unknown;
@@ -153,8 +153,18 @@ export declare function flushLogs(log: { flush?(cb: (error?: Error) => void): vo
 /** Log paths that are always redacted. */
 export declare const REDACT: readonly string[];
 
-/** Verifies bearer tokens (JWKS or HS256): steps 1–4 of docs/contract.md, "Request validation". */
-export declare function createVerifier(config: Config, clock?: () => number): unknown;
+/** A verified token: its subject, whether it is an admin's, and when it proved a second factor (ms), if it did. */
+export interface Identity { sub: string; admin: boolean; exp: number; nbf?: number; mfaAt: number | null }
+/** verify(token) (rejects with code IDE-0008/IDE-0009), and whether keys are loaded. */
+export interface Verifier {
+  (token: string): Promise<Identity>;
+  /** Keys usable (a remote JWKS fetched); tried again while not. */
+  ready(): Promise<boolean>;
+  /** Fetches remote keys now (a failure is logged). */
+  warm(): void;
+}
+/** Verifies bearer tokens (JWKS or HS256): steps 1–4 of docs/contract.md §3. `log` receives key fetch failures. */
+export declare function createVerifier(config: Config, clock?: () => number, options?: { log?: { error(obj: object, msg: string): void }; cacheBytes?: number }): Verifier;
 /** Mints an HS256 token (config.jwtSecret must be set). */
 export declare function mintToken(config: Config, claims: { sub: string; admin?: boolean; ttl?: number; now?: number }): Promise<string>;
 /** AES-256-GCM sealing of TOTP secrets, under the first key (the same as identity-mfa/node's). */

@@ -78,3 +78,25 @@ test('JWKS from a file: RS256, ES256 and EdDSA tokens verify; HS256 and unknown 
   const hs = await new SignJWT({ sub: id, exp: now + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('y'.repeat(32)));
   assert.equal(code(await get(hs)), '401 IDE-0009');
 });
+
+test('the verified-token cache is bounded by bytes, not entries, and sweeps what has expired', async () => {
+  const { VerifiedTokens, DEFAULT_CACHE_BYTES } = await import('../../server/auth.js');
+  let now = 1_000_000;
+  const cache = new VerifiedTokens(() => now, 200_000);
+  const identity = { sub: 'u', admin: false, exp: now / 1000 + 3600, mfaAt: null };
+  // Tokens of 11 KB, as some identity providers issue: 60 000 of them once held 812 MB.
+  for (let i = 0; i < 5000; i++) cache.set(`${'t'.repeat(11_000)}.${i}`, identity);
+  assert.ok(cache.bytes <= 200_000, `${cache.bytes} bytes`);
+  assert.ok(cache.entries.size > 10 && cache.entries.size < 20, `${cache.entries.size} entries`);
+  assert.ok(cache.get(`${'t'.repeat(11_000)}.4999`), 'the newest are kept');
+  assert.equal(cache.get(`${'t'.repeat(11_000)}.0`), null, 'the oldest went');
+  // A token bigger than a quarter of the budget is verified every time, never cached.
+  cache.set('x'.repeat(60_000), identity);
+  assert.equal(cache.get('x'.repeat(60_000)), null);
+  // A minute on, the next insertion sweeps every entry that no longer holds.
+  now += 61_000;
+  cache.set('fresh', identity);
+  assert.deepStrictEqual([...cache.entries.keys()], ['fresh']);
+  assert.equal(cache.bytes, 'fresh'.length + 160);
+  assert.equal(DEFAULT_CACHE_BYTES, 16 * 1024 * 1024);
+});
