@@ -98,7 +98,8 @@ export const RULES = ['codesExclusive', 'oneCodeRequired', 'mfaTypeWithPasscode'
  * The operations the core decides, in the core's order, each with its HTTP
  * route. `body`: the fields a request may hold, those it must, and the
  * rules; none for a GET. `random`: the decision consumes random bytes
- * (a secret, recovery codes or a one-time code). `errors`: the catalog codes
+ * (a secret, recovery codes or a one-time code). `failureEvent`: the audit
+ * event of a failed attempt (a state's refusal; not a host failure). `errors`: the catalog codes
  * the operation itself can answer (the steps every route shares are added by
  * the generator).
  */
@@ -114,13 +115,13 @@ export const OPERATIONS = [
     response: 'MFASetupOutput', errors: ['IDE-0040', 'IDE-0905', 'IDE-0907', 'IDE-0909'],
   },
   {
-    name: 'verify', method: 'POST', path: '/v1/users/{id}/mfa/verify', operationId: 'verifyMfa',
+    name: 'verify', failureEvent: 'verify.failed', method: 'POST', path: '/v1/users/{id}/mfa/verify', operationId: 'verifyMfa',
     summary: 'Verify a passcode', schema: 'MFAVerifyInput',
     body: { fields: ['passcode', 'mfaType', 'secret', 'countryCode'], required: ['passcode', 'mfaType'], rules: ['secretForApp'] },
     response: 'MFAVerifyOutput', errors: ['IDE-0043', 'IDE-0902', 'IDE-0904', 'IDE-0905'],
   },
   {
-    name: 'enable', method: 'POST', path: '/v1/users/{id}/mfa/enable', operationId: 'enableMfa',
+    name: 'enable', failureEvent: 'enable.failed', method: 'POST', path: '/v1/users/{id}/mfa/enable', operationId: 'enableMfa',
     summary: 'Enable MFA', schema: 'MFAEnableInput',
     body: { fields: ['recoveryCode', 'mfaType', 'secret'], required: ['recoveryCode', 'mfaType'], rules: ['secretForApp'] },
     response: 'MFAEnableOutput', errors: ['IDE-0040', 'IDE-0043', 'IDE-0901', 'IDE-0903', 'IDE-0904', 'IDE-0905'],
@@ -132,13 +133,13 @@ export const OPERATIONS = [
     response: 'MFAPreferredOutput', errors: ['IDE-0904', 'IDE-0906'],
   },
   {
-    name: 'disable', method: 'POST', path: '/v1/users/{id}/mfa/disable', operationId: 'disableMfa',
+    name: 'disable', failureEvent: 'disable.failed', method: 'POST', path: '/v1/users/{id}/mfa/disable', operationId: 'disableMfa',
     summary: 'Disable an MFA type', schema: 'MFADisableInput',
     body: { fields: ['mfaType', 'passcode', 'recoveryCode'], required: ['mfaType'], rules: ['codesExclusive', 'passcodeOnlyForApp'] },
     response: 'MFADisableOutput', errors: ['IDE-0901', 'IDE-0902', 'IDE-0905', 'IDE-0906'],
   },
   {
-    name: 'recovery-codes', method: 'POST', path: '/v1/users/{id}/mfa/recovery-codes', operationId: 'regenerateRecoveryCodes',
+    name: 'recovery-codes', failureEvent: 'regenerate.failed', method: 'POST', path: '/v1/users/{id}/mfa/recovery-codes', operationId: 'regenerateRecoveryCodes',
     summary: 'Replace the recovery codes', schema: 'MFARecoveryCodesInput', random: true,
     body: { fields: ['passcode', 'recoveryCode'], required: [], rules: ['codesExclusive', 'oneCodeRequired'] },
     response: 'MFARecoveryCodesOutput', errors: ['IDE-0901', 'IDE-0902', 'IDE-0905', 'IDE-0906'],
@@ -150,7 +151,7 @@ export const OPERATIONS = [
     response: 'MFAChallengeOutput', errors: ['IDE-0905', 'IDE-0906', 'IDE-0907'],
   },
   {
-    name: 'check', method: 'POST', path: '/v1/users/{id}/mfa/check', operationId: 'checkMfa',
+    name: 'check', failureEvent: 'check.failed', method: 'POST', path: '/v1/users/{id}/mfa/check', operationId: 'checkMfa',
     summary: 'Check a sign-in passcode or a recovery code', schema: 'MFACheckInput',
     body: { fields: ['mfaType', 'passcode', 'recoveryCode'], required: [], rules: ['codesExclusive', 'oneCodeRequired', 'mfaTypeWithPasscode'] },
     response: 'MFACheckOutput', errors: ['IDE-0901', 'IDE-0902', 'IDE-0905', 'IDE-0906'],

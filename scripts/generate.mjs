@@ -133,6 +133,8 @@ constexpr int kRouteCount = ${bodyOperations.length};
 constexpr const char* kRouteNames[kRouteCount] = {${bodyOperations.map((op) => cString(op.name)).join(', ')}};
 // The Route of each Operation, or -1 for one without a body.
 constexpr int kOperationRoute[kOperationCount] = {${OPERATIONS.map((op) => (op.body ? bodyOperations.indexOf(op) : -1)).join(', ')}};
+// The audit event of a failed attempt at each Operation, or null.
+constexpr const char* kOperationFailureEvent[kOperationCount] = {${OPERATIONS.map((op) => (op.failureEvent ? cString(op.failureEvent) : 'nullptr')).join(', ')}};
 // Whether each Operation consumes random bytes.
 constexpr bool kOperationRandom[kOperationCount] = {${OPERATIONS.map((op) => String(op.random === true)).join(', ')}};
 

@@ -57,6 +57,10 @@ export interface AuditEvent {
   /** "setup", "verify.ok", "check.failed", "lock", … */
   event: string;
   mfaType?: string | null;
+  /** Who asked: the token's subject (the user, or a service). */
+  actor?: string | null;
+  /** Whether that token was an admin's. */
+  actorAdmin?: boolean | null;
 }
 
 /** An email/SMS message for the outbox sender; `text` holds a one-time code. */

@@ -109,7 +109,9 @@ export async function identityMfaRoutes(app, options) {
       if (decision.hostError) request.log.error({ userId, cause: decision.hostError }, 'the MFA host failed (a secret that does not open, or a crypto failure)');
 
       const at = new Date(now).toISOString();
-      const audit = decision.audit.map((event) => ({ at, requestId: request.id, event, mfaType: decision.mfaType }));
+      const actor = request.auth.sub;
+      const actorAdmin = request.auth.admin;
+      const audit = decision.audit.map((event) => ({ at, requestId: request.id, event, mfaType: decision.mfaType, actor, actorAdmin }));
       const change = { audit };
       if (decision.newState !== null) {
         change.state = decision.newState;

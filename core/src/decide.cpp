@@ -343,11 +343,11 @@ void Decider::setup(MfaType type) {
 }
 
 void Decider::verify(MfaType type) {
-  if (!check_unlocked()) return audit("verify.failed");
+  if (!check_unlocked()) return;
   auto pending = live_pending(type);
-  if (!pending) return audit("verify.failed");
+  if (!pending) return;
   Pending& p = **pending;
-  if (type == MfaType::kApp && !check_secret(p.secret)) return audit("verify.failed");
+  if (type == MfaType::kApp && !check_secret(p.secret)) return;
 
   bool accepted;
   if (type == MfaType::kApp) {
@@ -357,7 +357,6 @@ void Decider::verify(MfaType type) {
   }
   if (host_failed_) return fail(ErrorCode::kOperationFailed);
   if (!accepted) {
-    audit("verify.failed");
     return fail_attempt(ErrorCode::kInvalidPasscode);
   }
   p.verified = true;
@@ -368,25 +367,22 @@ void Decider::verify(MfaType type) {
 }
 
 void Decider::enable(MfaType type) {
-  if (!check_unlocked()) return audit("enable.failed");
+  if (!check_unlocked()) return;
   if (state_.factor(type).enabled) {
-    audit("enable.failed");
     return fail(ErrorCode::kAlreadyEnabled);
   }
   auto pending = live_pending(type);
-  if (!pending) return audit("enable.failed");
+  if (!pending) return;
   Pending& p = **pending;
   if (!p.verified) {
-    audit("enable.failed");
     return fail(ErrorCode::kPasscodeNotVerified);
   }
-  if (type == MfaType::kApp && !check_secret(p.secret)) return audit("enable.failed");
+  if (type == MfaType::kApp && !check_secret(p.secret)) return;
 
   auto hash = hash_recovery_code(host_, *field(Field::kRecoveryCode));
   if (!hash) return fail(ErrorCode::kOperationFailed);
   int index = find_hash(p.recovery_hashes, *hash);
   if (index < 0) {
-    audit("enable.failed");
     return fail_attempt(ErrorCode::kInvalidRecoveryCode);
   }
 
@@ -517,10 +513,9 @@ void Decider::challenge(MfaType type) {
 // Sign-in, step two: the passcode of an enabled factor (TOTP, or the code of
 // the last challenge), or one recovery code of the active set, consumed.
 void Decider::check(std::optional<MfaType> type) {
-  if (!check_unlocked()) return audit("check.failed");
+  if (!check_unlocked()) return;
   auto passcode = field(Field::kPasscode);
   if (type ? !state_.factor(*type).enabled : !state_.any_enabled()) {
-    audit("check.failed");
     return fail(ErrorCode::kNotEnabled);
   }
 
@@ -541,7 +536,6 @@ void Decider::check(std::optional<MfaType> type) {
   d_.mfa_type = method;
   if (host_failed_) return fail(ErrorCode::kOperationFailed);
   if (!accepted) {
-    audit("check.failed");
     return fail_attempt(passcode ? ErrorCode::kInvalidPasscode : ErrorCode::kInvalidRecoveryCode);
   }
   succeed_attempt();
@@ -571,6 +565,12 @@ Decision Decider::run(MfaState state) {
     case Operation::kRecoveryCodes: regenerate(); break;
     case Operation::kChallenge: challenge(*type); break;
     case Operation::kCheck: check(type); break;
+  }
+  // A failed attempt at an operation that proves a factor is audited (the
+  // lock it may cause comes after it). A host failure is not an attempt.
+  const char* failed = kOperationFailureEvent[static_cast<int>(in_.op)];
+  if (failed && d_.error != ErrorCode::kNone && d_.error != ErrorCode::kOperationFailed) {
+    d_.audit.insert(d_.audit.begin(), failed);
   }
   if (d_.error == ErrorCode::kOperationFailed) {  // nothing half-done, nothing sent, nothing audited
     d_.state_changed = false;

@@ -66,4 +66,10 @@ export const migrations = [
     description: 'users, MFA state with a version for compare-and-set, append-only audit, outbox',
     ...version1,
   },
+  {
+    version: 2,
+    description: 'the actor of every audit event: the token subject, and whether it was an admin',
+    sqlite: 'ALTER TABLE audit ADD COLUMN actor TEXT; ALTER TABLE audit ADD COLUMN actor_admin INTEGER;',
+    postgres: 'ALTER TABLE audit ADD COLUMN actor TEXT; ALTER TABLE audit ADD COLUMN actor_admin INTEGER;',
+  },
 ];

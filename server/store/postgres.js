@@ -8,7 +8,7 @@
 // bounded time: an outage answers fast instead of hanging.
 import pg from 'pg';
 import { migrations } from './migrations.js';
-import { SQL, forPostgres, now, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
+import { SQL, auditParams, forPostgres, now, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
 
 const MIGRATION_LOCK = 723100431; // any constant, the same in every process
 const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, forPostgres(sql)]));
@@ -88,7 +88,10 @@ export class PostgresStore {
   // One statement, so one round trip and its own transaction: the
   // compare-and-set, and the audit rows and outbox message only if it hit.
   async commit(userId, change) {
-    const audit = JSON.stringify((change.audit ?? []).map((a) => ({ at: a.at, request_id: a.requestId ?? null, event: a.event, mfa_type: a.mfaType ?? null })));
+    const audit = JSON.stringify((change.audit ?? []).map((a) => {
+      const [at, requestId, , event, mfaType, actor, actorAdmin] = auditParams(userId, a);
+      return { at, request_id: requestId, event, mfa_type: mfaType, actor, actor_admin: actorAdmin };
+    }));
     const outbox = JSON.stringify(change.outbox ? [{ channel: change.outbox.channel, to_address: change.outbox.to, text: change.outbox.text, created_at: change.outbox.at ?? now() }] : []);
     const target = change.state === undefined
       ? 'SELECT $1::text AS user_id'
@@ -98,9 +101,9 @@ export class PostgresStore {
     const { rows } = await this.pool.query(`
       WITH hit AS (${target}),
       audit_rows AS (
-        INSERT INTO audit (at, request_id, user_id, event, mfa_type)
-        SELECT a.at, a.request_id, hit.user_id, a.event, a.mfa_type
-        FROM hit, jsonb_to_recordset($2::jsonb) AS a(at text, request_id text, event text, mfa_type text)
+        INSERT INTO audit (at, request_id, user_id, event, mfa_type, actor, actor_admin)
+        SELECT a.at, a.request_id, hit.user_id, a.event, a.mfa_type, a.actor, a.actor_admin
+        FROM hit, jsonb_to_recordset($2::jsonb) AS a(at text, request_id text, event text, mfa_type text, actor text, actor_admin integer)
       ),
       outbox_rows AS (
         INSERT INTO outbox (user_id, channel, to_address, text, created_at)

@@ -10,10 +10,10 @@ export const SQL = {
   state: 'SELECT state, version FROM mfa_state WHERE user_id = ?',
   // CAST: PostgreSQL must know the parameter's type to test it for NULL.
   outbox: 'SELECT user_id, channel, to_address, text, created_at FROM outbox WHERE (CAST(? AS TEXT) IS NULL OR user_id = ?) ORDER BY id',
-  audit: 'SELECT at, request_id, user_id, event, mfa_type FROM audit WHERE user_id = ? ORDER BY id',
+  audit: 'SELECT at, request_id, user_id, event, mfa_type, actor, actor_admin FROM audit WHERE user_id = ? ORDER BY id',
   userIds: 'SELECT id FROM users ORDER BY id',
   compareAndSet: 'UPDATE mfa_state SET state = ?, version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?',
-  insertAudit: 'INSERT INTO audit (at, request_id, user_id, event, mfa_type) VALUES (?, ?, ?, ?, ?)',
+  insertAudit: 'INSERT INTO audit (at, request_id, user_id, event, mfa_type, actor, actor_admin) VALUES (?, ?, ?, ?, ?, ?, ?)',
   insertOutbox: 'INSERT INTO outbox (user_id, channel, to_address, text, created_at) VALUES (?, ?, ?, ?, ?)',
   // ISO-8601 UTC times of one format compare as text.
   purgeOutbox: 'DELETE FROM outbox WHERE created_at < ?',
@@ -30,10 +30,14 @@ export const now = () => new Date().toISOString();
 export const toUser = (r) => ({ id: r.id, username: r.username, email: r.email, phone: r.phone });
 export const toUserState = (r) => ({ user: toUser(r), state: r.state, version: Number(r.version) });
 export const toOutbox = (r) => ({ userId: r.user_id, channel: r.channel, to: r.to_address, text: r.text, createdAt: r.created_at });
-export const toAudit = (r) => ({ at: r.at, requestId: r.request_id, userId: r.user_id, event: r.event, mfaType: r.mfa_type });
+export const toAudit = (r) => ({
+  at: r.at, requestId: r.request_id, userId: r.user_id, event: r.event, mfaType: r.mfa_type,
+  actor: r.actor ?? null, actorAdmin: r.actor_admin === null || r.actor_admin === undefined ? null : r.actor_admin === 1,
+});
 
 /** The parameters of SQL.insertAudit for one audit event of a change. */
-export const auditParams = (userId, a) => [a.at, a.requestId ?? null, userId, a.event, a.mfaType ?? null];
+export const auditParams = (userId, a) => [a.at, a.requestId ?? null, userId, a.event, a.mfaType ?? null, a.actor ?? null, adminFlag(a.actorAdmin)];
+const adminFlag = (admin) => (admin === undefined || admin === null ? null : admin ? 1 : 0);
 /** The parameters of SQL.insertOutbox for a change's message (created at the decision's time). */
 export const outboxParams = (userId, o) => [userId, o.channel, o.to, o.text, o.at ?? now()];
 /** The parameters of SQL.addUser. */

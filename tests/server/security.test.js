@@ -131,3 +131,33 @@ test('logs hold no secret, passcode, recovery code, otpauth URL, one-time code o
     assert.doesNotMatch(logs, new RegExp(`(?<![0-9])${digits}(?![0-9])`), 'a one-time code reached the logs');
   }
 });
+
+test('the audit records who acted (the token subject, and whether it was an admin), failed disables and regenerates too', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const { secret, recoveryCodes } = await appSetup(server, ada);
+  await ada.verify({ mfaType: 'app', secret, passcode: totp(secret, server.clock()) });
+  await ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] });
+  assert.equal((await ada.call('POST', '/disable', { mfaType: 'app', recoveryCode: 'NOPE-NOPE-NOPE' })).json.code, 'IDE-0901');
+  assert.equal((await ada.call('POST', '/recovery-codes', { recoveryCode: 'NOPE-NOPE-NOPE' })).json.code, 'IDE-0901');
+  const service = '00000000-0000-4000-8000-000000000001';
+  const admin = await server.token(service, { admin: true });
+  assert.equal((await server.request('POST', `/v1/users/${ada.id}/mfa/disable`, { token: admin, body: { mfaType: 'app' } })).status, 200);
+  const audit = (await server.store.readAudit(ada.id)).map((a) => [a.event, a.actor, a.actorAdmin]);
+  assert.deepStrictEqual(audit, [
+    ['setup', ada.id, false], ['verify.ok', ada.id, false], ['enable.ok', ada.id, false],
+    ['disable.failed', ada.id, false], ['regenerate.failed', ada.id, false], ['disable', service, true],
+  ]);
+});
+
+test('a malformed body to an unknown route, with no token, is that route\'s 404, and no error is logged', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const answer = await server.request('POST', '/v2/whatever', { body: '{"broken":', headers: { 'content-type': 'application/json' } });
+  assert.deepStrictEqual([answer.status, answer.json.code], [404, 'IDE-0908']);
+  assert.ok(!server.logs().includes('"level":50'), 'nothing at error level');
+  for (const [name, value] of [['cache-control', 'no-store'], ['x-content-type-options', 'nosniff']]) {
+    assert.equal(answer.headers.get(name), value);
+  }
+});

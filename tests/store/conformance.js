@@ -18,7 +18,7 @@ export function storeConformance(name, open) {
     return store;
   }
   const ada = () => ({ id: randomUUID(), username: 'ada@example.com', email: 'ada@example.com', phone: '+15550100' });
-  const event = (name, extra = {}) => ({ at: '2027-01-15T08:00:10.000Z', requestId: 'r1', event: name, mfaType: 'app', ...extra });
+  const event = (name, extra = {}) => ({ at: '2027-01-15T08:00:10.000Z', requestId: 'r1', event: name, mfaType: 'app', actor: null, actorAdmin: null, ...extra });
 
   test(`${name}: migrate applies each version once and reports what it applied`, async (t) => {
     const { store, drop } = await open();
@@ -54,7 +54,7 @@ export function storeConformance(name, open) {
     const u = ada();
     await store.addUser(u);
     const message = { channel: 'email', to: u.email, text: 'Your code is 123456.' };
-    assert.equal(await store.commit(u.id, { state: 's1', expectedVersion: 0, audit: [event('setup')], outbox: message }), true);
+    assert.equal(await store.commit(u.id, { state: 's1', expectedVersion: 0, audit: [event('setup', { actor: u.id, actorAdmin: false })], outbox: message }), true);
     assert.deepStrictEqual(await store.loadState(u.id), { state: 's1', version: 1 });
     // A stale version: nothing at all is written.
     assert.equal(await store.commit(u.id, { state: 'stale', expectedVersion: 0, audit: [event('lost')], outbox: message }), false);
@@ -64,8 +64,10 @@ export function storeConformance(name, open) {
     // Audit alone: no compare-and-set, always written.
     assert.equal(await store.commit(u.id, { audit: [event('verify.failed', { requestId: null, mfaType: null })] }), true);
     const audit = await store.readAudit(u.id);
-    assert.deepStrictEqual(audit.at(-1), { at: '2027-01-15T08:00:10.000Z', requestId: null, userId: u.id, event: 'verify.failed', mfaType: null });
-    assert.deepStrictEqual(audit[0], { at: '2027-01-15T08:00:10.000Z', requestId: 'r1', userId: u.id, event: 'setup', mfaType: 'app' });
+    assert.deepStrictEqual(audit.at(-1), { at: '2027-01-15T08:00:10.000Z', requestId: null, userId: u.id, event: 'verify.failed', mfaType: null, actor: null, actorAdmin: null });
+    assert.deepStrictEqual(audit[0], { at: '2027-01-15T08:00:10.000Z', requestId: 'r1', userId: u.id, event: 'setup', mfaType: 'app', actor: u.id, actorAdmin: false });
+    await store.commit(u.id, { audit: [event('disable', { actor: 'service-1', actorAdmin: true })] });
+    assert.deepStrictEqual((await store.readAudit(u.id)).at(-1).actorAdmin, true);
     assert.equal(await store.commit(u.id, { state: 's2', expectedVersion: 1, audit: [] }), true);
     assert.deepStrictEqual(await store.loadUserState(u.id), { user: u, state: 's2', version: 2 });
   });

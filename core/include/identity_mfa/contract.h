@@ -115,6 +115,8 @@ constexpr int kRouteCount = 8;
 constexpr const char* kRouteNames[kRouteCount] = {"setup", "verify", "enable", "preferred", "disable", "recovery-codes", "challenge", "check"};
 // The Route of each Operation, or -1 for one without a body.
 constexpr int kOperationRoute[kOperationCount] = {-1, 0, 1, 2, 3, 4, 5, 6, 7};
+// The audit event of a failed attempt at each Operation, or null.
+constexpr const char* kOperationFailureEvent[kOperationCount] = {nullptr, nullptr, "verify.failed", "enable.failed", nullptr, "disable.failed", "regenerate.failed", nullptr, "check.failed"};
 // Whether each Operation consumes random bytes.
 constexpr bool kOperationRandom[kOperationCount] = {false, true, false, false, false, false, true, true, false};
 

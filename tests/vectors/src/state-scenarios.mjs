@@ -117,6 +117,7 @@ class Scenario {
   }
 
   disable(mfaType, credentials, expect, options) {
+    if (expect?.code) expect.audit = ['disable.failed', ...expect.audit];
     return this.push('disable', { mfaType, ...credentials }, expect, options);
   }
 
@@ -133,6 +134,8 @@ class Scenario {
     if (!expect) {
       this.codes = ref.setupRecoveryCodes(random);
       expect = { status: 200, code: null, body: { recoveryCodes: this.codes }, audit: ['regenerate'], stateChanged: true };
+    } else if (expect.code) {
+      expect.audit = ['regenerate.failed', ...expect.audit];
     }
     return this.push('recovery-codes', credentials, expect, { random });
   }
