@@ -7,7 +7,7 @@ import { mintToken } from './auth.js';
 import { openStore } from './store/index.js';
 import { buildApp } from './app.js';
 import { flushLogs } from './logging.js';
-import { prepareDemo, printDemo } from './demo/prepare.js';
+import { demoConfig, isLoopback, prepareDemo, printDemo } from './demo/prepare.js';
 
 const SERVE_FLAGS = Object.fromEntries(Object.values(SETTINGS).map(([, flag]) => [flag, { type: 'string' }]));
 
@@ -18,22 +18,23 @@ const COMMANDS = {
 ${Object.values(SETTINGS).map(([variable, flag]) => `  --${flag.padEnd(17)} ${variable}`).join('\n')}
 Without --demo, it refuses to start unless encryption keys, the recovery pepper and a token
 setting (JWKS or HS256 secret) are configured. --demo generates them into the data folder,
-adds a demo user and prints a token and curl lines (this is what \`npm start\` runs).
+adds a demo user and prints a token and curl lines (this is what \`npm start\` runs). It hands
+a token to any page on this machine, so it binds a loopback address only, unless --demo-public.
 --workers N runs N processes sharing the port (node:cluster); each is a full sidecar, so
 use it with PostgreSQL, or SQLite on one machine. A worker that dies is replaced.`,
-    options: { ...SERVE_FLAGS, demo: { type: 'boolean' }, workers: { type: 'string' } },
+    options: { ...SERVE_FLAGS, demo: { type: 'boolean' }, 'demo-public': { type: 'boolean' }, workers: { type: 'string' } },
     run: serve,
   },
   'users add': {
     usage: 'identity-mfa users add --id <uuid> --username <name> [--email <addr>] [--phone <e164>]',
     help: 'Adds a user to the store named by IDENTITY_MFA_DB.',
-    options: { id: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, db: { type: 'string' } },
+    options: { id: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, db: { type: 'string' }, demo: { type: 'boolean' } },
     run: addUser,
   },
   token: {
     usage: 'identity-mfa token --sub <uuid> [--admin] [--ttl 3600]',
     help: 'Prints an HS256 token signed with IDENTITY_MFA_JWT_SECRET (development only).',
-    options: { sub: { type: 'string' }, admin: { type: 'boolean' }, ttl: { type: 'string' }, 'jwt-secret': { type: 'string' } },
+    options: { sub: { type: 'string' }, admin: { type: 'boolean' }, ttl: { type: 'string' }, 'jwt-secret': { type: 'string' }, demo: { type: 'boolean' } },
     run: token,
   },
   outbox: {
@@ -41,7 +42,7 @@ use it with PostgreSQL, or SQLite on one machine. A worker that dies is replaced
     help: `Prints the messages the outbox sender holds, oldest first, one JSON object per line.
 --purge deletes the messages whose code has expired instead (a running sidecar does this every
 minute) and prints how many went.`,
-    options: { user: { type: 'string' }, purge: { type: 'boolean' }, db: { type: 'string' } },
+    options: { user: { type: 'string' }, purge: { type: 'boolean' }, db: { type: 'string' }, demo: { type: 'boolean' } },
     run: outbox,
   },
   rekey: {
@@ -50,13 +51,13 @@ minute) and prints how many went.`,
 Rotate a key in three steps: put the new key first (keep the old one listed) and restart the
 sidecars; run rekey; then drop the old key. Safe while sidecars serve: each state is rewritten
 with a compare-and-set, and one that changed meanwhile is read again.`,
-    options: { db: { type: 'string' }, 'encryption-keys': { type: 'string' } },
+    options: { db: { type: 'string' }, 'encryption-keys': { type: 'string' }, demo: { type: 'boolean' } },
     run: rekey,
   },
   migrate: {
     usage: 'identity-mfa migrate',
     help: 'Creates or upgrades the schema of the store named by IDENTITY_MFA_DB.',
-    options: { db: { type: 'string' } },
+    options: { db: { type: 'string' }, demo: { type: 'boolean' } },
     run: migrate,
   },
 };
@@ -69,9 +70,16 @@ function need(values, name) {
   return values[name];
 }
 
+// The configuration a command runs with: the environment and its flags, or
+// with --demo, demo mode's data folder (its database and generated secrets).
+function commandConfig(values) {
+  const { demo, ...flags } = values;
+  return demo ? demoConfig(process.env, flags).config : loadConfig(process.env, flags);
+}
+
 // Opens the configured store with its schema up to date, runs fn(store, applied).
 async function withStore(values, fn) {
-  const config = loadConfig(process.env, values);
+  const config = commandConfig(values);
   const store = await openStore(config.db);
   try {
     const applied = await store.migrate();
@@ -93,7 +101,7 @@ async function addUser(values) {
 }
 
 async function token(values) {
-  const config = loadConfig(process.env, values);
+  const config = commandConfig(values);
   if (!config.jwtSecret) throw new UsageError('IDENTITY_MFA_JWT_SECRET is not set: tokens can only be minted with an HS256 secret');
   const sub = need(values, 'sub');
   if (!UUID.test(sub)) throw new UsageError('--sub must be a UUID');
@@ -114,7 +122,7 @@ async function outbox(values) {
 }
 
 async function rekey(values) {
-  const config = loadConfig(process.env, values);
+  const config = commandConfig(values);
   if (!config.encryptionKeys.length) throw new UsageError('IDENTITY_MFA_ENCRYPTION_KEYS is not set');
   // The core says where the secrets are and re-seals them through the host.
   const { loadIdentityMfa } = await import('identity-mfa');
@@ -157,6 +165,11 @@ async function serve(values) {
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
   let config = loadConfig(process.env, values);
   let demo = null;
+  if (values.demo && !isLoopback(config.host) && !values['demo-public']) {
+    throw new UsageError(`--demo hands out tokens to any page that asks (GET /demo/session): it binds a loopback address, not ${config.host}. ` +
+      'Add --demo-public to bind it anyway (the session still answers only a loopback Host).');
+  }
+  if (values.demo && !isLoopback(config.host)) console.error(`identity-mfa: warning: the demo listens on ${config.host}, beyond this machine`);
   if (values.demo) {
     demo = await prepareDemo(config);
     config = demo.config;

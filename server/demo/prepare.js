@@ -2,57 +2,85 @@
 // a demo user, an HS256 token, and a curl line for each route.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mintToken } from '../auth.js';
-import { loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { privateFolder, writePrivateFile } from '../private-files.js';
 import { openStore } from '../store/index.js';
 
-const cliPath = relative(process.cwd(), fileURLToPath(new URL('../cli.js', import.meta.url)));
+const cliPath = fileURLToPath(new URL('../cli.js', import.meta.url));
 const DEMO_USER = { username: 'ada@example.com', email: 'ada@example.com', phone: '+15550100' };
+const SECRETS_FILE = 'demo-secrets.json';
 
-/** Loads, or creates on first run, the demo secrets and user; returns the config to serve. */
-export async function prepareDemo(baseConfig) {
-  const dir = resolve(baseConfig.dataDir);
-  privateFolder(dir);
-  const file = join(dir, 'demo-secrets.json');
+/** Whether a host name or address is this machine's loopback. */
+export function isLoopback(host) {
+  const name = String(host).toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+// The demo's generated secrets in `dir`: read, or made on first run when `create`.
+function demoSecrets(dir, { create }) {
+  const file = join(dir, SECRETS_FILE);
   if (!existsSync(file)) {
-    const secrets = {
+    if (!create) throw new ConfigError(`no demo data in ${dir}: run \`npm start\` (serve --demo) first, or set IDENTITY_MFA_DATA`);
+    privateFolder(dir);
+    writePrivateFile(file, JSON.stringify({
       encryptionKey: `demo1:${randomBytes(32).toString('base64')}`,
       pepper: randomBytes(32).toString('base64'),
       jwtSecret: randomBytes(32).toString('base64url'),
       userId: randomUUID(),
-    };
-    writePrivateFile(file, JSON.stringify(secrets, null, 2));
+    }, null, 2));
   }
-  const secrets = JSON.parse(readFileSync(file, 'utf8'));
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/**
+ * The configuration of demo mode's data folder (IDENTITY_MFA_DATA, default
+ * ./data): its SQLite file and generated secrets, unless set otherwise. For
+ * `serve --demo` (which makes them on first run) and the CLI's --demo.
+ */
+export function demoConfig(env = process.env, flags = {}, { create = false } = {}) {
+  const dir = resolve(loadConfig(env, flags).dataDir);
+  const secrets = demoSecrets(dir, { create });
   const config = loadConfig({
-    ...process.env,
-    IDENTITY_MFA_DB: process.env.IDENTITY_MFA_DB ?? `sqlite:${join(dir, 'identity-mfa.db')}`,
-    IDENTITY_MFA_ENCRYPTION_KEYS: process.env.IDENTITY_MFA_ENCRYPTION_KEYS ?? secrets.encryptionKey,
-    IDENTITY_MFA_RECOVERY_PEPPER: process.env.IDENTITY_MFA_RECOVERY_PEPPER ?? secrets.pepper,
-    IDENTITY_MFA_JWT_SECRET: process.env.IDENTITY_MFA_JWT_SECRET ?? secrets.jwtSecret,
-  });
+    ...env,
+    IDENTITY_MFA_DB: env.IDENTITY_MFA_DB ?? `sqlite:${join(dir, 'identity-mfa.db')}`,
+    IDENTITY_MFA_ENCRYPTION_KEYS: env.IDENTITY_MFA_ENCRYPTION_KEYS ?? secrets.encryptionKey,
+    IDENTITY_MFA_RECOVERY_PEPPER: env.IDENTITY_MFA_RECOVERY_PEPPER ?? secrets.pepper,
+    IDENTITY_MFA_JWT_SECRET: env.IDENTITY_MFA_JWT_SECRET ?? secrets.jwtSecret,
+  }, flags);
+  return { config, userId: secrets.userId, dir };
+}
+
+/** Loads, or creates on first run, the demo secrets and user; returns the config to serve. */
+export async function prepareDemo(baseConfig) {
+  const { config, userId, dir } = demoConfig({ ...process.env, IDENTITY_MFA_DATA: baseConfig.dataDir }, {}, { create: true });
   config.host = baseConfig.host;
   config.port = baseConfig.port;
   const store = await openStore(config.db);
   try {
     await store.migrate();
-    if (!(await store.getUser(secrets.userId))) await store.addUser({ id: secrets.userId, ...DEMO_USER });
+    if (!(await store.getUser(userId))) await store.addUser({ id: userId, ...DEMO_USER });
   } finally {
     await store.close();
   }
-  return { config, userId: secrets.userId, dir };
+  return { config, userId, dir };
 }
 
-// Quoted for a POSIX shell when it holds anything but plain path characters.
-const shellWord = (text) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+// How to run this package's CLI from where the demo was started, without
+// naming any absolute path: `node server/cli.js` in a checkout,
+// `npx identity-mfa` when installed in a project, `identity-mfa` otherwise.
+function cliCommand() {
+  const path = relative(process.cwd(), cliPath);
+  if (path.startsWith('node_modules/')) return 'npx identity-mfa';
+  if (!path.startsWith('..') && !isAbsolute(path)) return `node ${path}`;
+  return 'identity-mfa';
+}
 
-/** The command that prints the demo user's email/SMS messages (the outbox sender's). */
-export function outboxCommand(config, userId) {
-  const db = config.db.kind === 'sqlite' ? shellWord(`sqlite:${config.db.path}`) : '<the database URL>';
-  return `IDENTITY_MFA_DB=${db} node ${shellWord(cliPath)} outbox --user ${userId}`;
+/** The command that prints the demo user's email/SMS messages (the outbox sender's), from where the demo runs. */
+export function outboxCommand(userId) {
+  return `${cliCommand()} outbox --demo --user ${userId}`;
 }
 
 export async function printDemo({ config, userId, dir }, address) {
@@ -88,7 +116,7 @@ curl -s ${auth} ${url}
 curl -s -X POST ${json} -d '{"mfaType":"app","passcode":"<6 digits>"}' ${url}/check
 
   Email instead of app: setup with {"mfaType":"email"}, then read the code with
-  ${outboxCommand(config, userId)}
+  ${outboxCommand(userId)}
   Also: ${base}/openapi.json  ${base}/metrics  ${base}/health/ready
 `);
 }

@@ -4,7 +4,8 @@
 // another origin, and the Content-Security-Policy says so to the browser.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mintToken } from '../auth.js';
-import { outboxCommand } from './prepare.js';
+import { isLoopback, outboxCommand } from './prepare.js';
+import { sendError } from '../errors.js';
 
 const PAGE = new URL('./page/', import.meta.url);
 const VENDOR = new URL('./vendor/', import.meta.url);
@@ -58,15 +59,17 @@ export function demoRoutes(app, { config, userId }) {
       return reply.type(type).send(bytes);
     });
   }
-  // The page acts as the demo user. Demo mode only, on the host it was told
-  // to bind (loopback by default): see docs/security.md.
+  // The page acts as the demo user. Demo mode only, and only for a page this
+  // machine loaded: a loopback Host, so no other site can reach it through a
+  // DNS name that points here (DNS rebinding). See docs/security.md.
   app.get('/demo/session', async (request, reply) => {
+    if (!isLoopback(request.hostname)) return sendError(reply, 'IDE-0908');
     const user = await app.store.getUser(userId);
     const token = await mintToken(config, { sub: userId, ttl: SESSION_TTL_SECONDS });
     reply.header('cache-control', 'no-store');
     return {
       userId, username: user?.username ?? null, email: user?.email ?? null, phone: user?.phone ?? null,
-      token, expiresIn: SESSION_TTL_SECONDS, outboxCommand: outboxCommand(config, userId),
+      token, expiresIn: SESSION_TTL_SECONDS, outboxCommand: outboxCommand(userId),
     };
   });
 }

@@ -59,11 +59,16 @@ async function startDemo(t, { blockWasm = false, staleFirstToken = false } = {})
   const response = await page.goto(`${base}/`);
   await page.getByText(blockWasm ? 'The page could not start' : 'Validation core loaded').waitFor();
   return {
-    base, page, requests, errors, userId: demo.userId, headers: response.headers(),
-    // The outbox as a person reads it: the command the page shows, in a shell.
-    outbox: async () => execSync(await page.locator('#outbox-command').textContent(), { encoding: 'utf8', shell: '/bin/sh' })
-      .trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)),
+    base, page, requests, errors, dir, userId: demo.userId, headers: response.headers(),
+    // The outbox as a person reads it: the command the page shows, in a
+    // shell in the project folder, with the data folder the demo was given.
+    outbox: async () => runShown(await page.locator('#outbox-command').textContent(), dir),
   };
+}
+
+function runShown(command, dataDir) {
+  return execSync(command, { encoding: 'utf8', shell: '/bin/sh', cwd: root, env: { ...process.env, IDENTITY_MFA_DATA: dataDir } })
+    .trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -191,7 +196,7 @@ test('the email flow: the code read from the outbox verifies, a recovery code en
   await page.getByRole('button', { name: 'Set up' }).click();
   await waitForAnswer(page, 'setup', 200);
   assert.match(await page.locator('#message-enrollment').textContent(), /sent to ada@example\.com by email/);
-  assert.match(await page.locator('#outbox-command').textContent(), new RegExp(`^IDENTITY_MFA_DB=sqlite:.+ node .*cli\.js outbox --user ${userId}$`));
+  assert.equal(await page.locator('#outbox-command').textContent(), `node server/cli.js outbox --demo --user ${userId}`);
   assert.equal(await page.locator('#app-enrollment').isHidden(), true);
   const codes = await page.locator('#recovery-codes li').allTextContents();
   await shot(page, 'email-1-setup');
@@ -279,14 +284,13 @@ test('sign in with the app: a TOTP code, then a recovery code; the remaining cou
 });
 
 test('sign in by email: the sign-in code is read from the outbox the page points to', async (t) => {
-  const { page, outbox } = await startDemo(t);
+  const { page, outbox, dir } = await startDemo(t);
   await enableThroughPage(page, outbox, 'email');
   assert.equal(await page.getByLabel('Method to send a sign-in code by').inputValue(), 'email');
   await page.getByRole('button', { name: 'Send a sign-in code' }).click();
   await waitForAnswer(page, 'challenge', 200);
   assert.match(await page.locator('#signin-message').textContent(), /sent by email/);
-  const command = await page.locator('#signin-outbox-command').textContent();
-  const messages = execSync(command, { encoding: 'utf8', shell: '/bin/sh' }).trim().split('\n').map((line) => JSON.parse(line));
+  const messages = runShown(await page.locator('#signin-outbox-command').textContent(), dir);
   const code = messages.at(-1).text.match(/sign-in code is (\d{6})/)[1];
   assert.equal(await page.getByLabel('Method of the code').inputValue(), 'email');
   await page.getByLabel(/^Sign-in code/).fill(code);

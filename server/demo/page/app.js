@@ -140,7 +140,7 @@ async function main() {
         const { mfaType, expiresAt } = answer.json;
         $('signin-message').textContent = sent
           ? `A sign-in code was sent by ${mfaType}; it holds until ${new Date(expiresAt).toLocaleTimeString()}. ` +
-            'In demo mode it waits in the outbox; read it in a terminal, from the project folder:'
+            'In demo mode it waits in the outbox; read it in a terminal, from the folder you started the demo in (with the same IDENTITY_MFA_DATA, if you set one):'
           : 'An authenticator app needs no message: type the code it shows now.';
         $('signin-outbox-command').textContent = session.outboxCommand;
         check.setField('mfaType', mfaType);

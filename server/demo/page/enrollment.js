@@ -29,7 +29,7 @@ export async function showEnrollment(setup, session) {
   } else {
     const to = setup.mfaType === 'email' ? session.email : session.phone;
     $('message-enrollment').textContent = `A code was sent to ${to ?? 'the demo user'} by ${setup.mfaType}. ` +
-      'In demo mode it waits in the outbox; read it in a terminal, from the project folder:';
+      'In demo mode it waits in the outbox; read it in a terminal, from the folder you started the demo in (with the same IDENTITY_MFA_DATA, if you set one):';
     $('outbox-command').textContent = session.outboxCommand;
   }
   const codes = setup.recoveryCodes;
