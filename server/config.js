@@ -91,19 +91,45 @@ function parseKeys(text) {
   return keys;
 }
 
+// Plain http only to this machine: over a network, a JWKS fetched in clear
+// can be swapped (and then any token forged), and a webhook in clear carries
+// live codes.
+function requireHttpsBeyondLoopback(name, url) {
+  const { protocol, hostname } = url;
+  const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  if (protocol === 'http:' && !loopback) throw new ConfigError(`${describe(name)}: use https:// (plain http is allowed to localhost only)`);
+}
+
 function parseSender(text) {
   if (text === 'outbox') return { kind: 'outbox' };
   if (text.startsWith('webhook:')) {
     const url = text.slice('webhook:'.length);
+    let parsed;
     try {
-      const parsed = new URL(url);
+      parsed = new URL(url);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
     } catch {
       throw new ConfigError(`${describe('sender')}: webhook:<url> needs an http(s) URL`);
     }
+    requireHttpsBeyondLoopback('sender', parsed);
     return { kind: 'webhook', url };
   }
   throw new ConfigError(`${describe('sender')} must be outbox or webhook:<url>`);
+}
+
+function parseJwks(text) {
+  if (!text) return undefined;
+  if (/^[a-z]+:\/\//i.test(text)) {
+    let url;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new ConfigError(`${describe('jwks')}: not a valid URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${describe('jwks')}: a file path or an http(s) URL`);
+    requireHttpsBeyondLoopback('jwks', url);
+  }
+  return text;
 }
 
 function parseInteger(name, text, min, max) {
@@ -126,7 +152,7 @@ export function loadConfig(env = process.env, flags = {}) {
     host: raw.host,
     port: parseInteger('port', raw.port, 0, 65535),
     db: parseDb(raw.db),
-    jwks: raw.jwks || undefined,
+    jwks: parseJwks(raw.jwks),
     jwtSecret: raw.jwtSecret || undefined,
     jwtIssuer: raw.jwtIssuer || undefined,
     jwtAudience: raw.jwtAudience || undefined,

@@ -161,3 +161,13 @@ test('a malformed body to an unknown route, with no token, is that route\'s 404,
     assert.equal(answer.headers.get(name), value);
   }
 });
+
+test('answers that carry secrets are never cached', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const setup = await ada.setup('app');
+  assert.equal(setup.headers.get('cache-control'), 'no-store');
+  assert.equal(setup.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal((await ada.status()).headers.get('cache-control'), 'no-store');
+});

@@ -74,3 +74,13 @@ test('a JWKS that cannot be fetched: 401, one log line with the cause, not ready
   assert.deepStrictEqual(ready.json, { status: 'ready' });
   assert.equal((await server.request('GET', `/v1/users/${id}/mfa`, { token })).status, 200);
 });
+
+test('a JWKS or a webhook over plain http is refused beyond this machine', () => {
+  refuses(() => loadConfig({ IDENTITY_MFA_JWKS: 'http://idp.example/jwks.json' }), /^IDENTITY_MFA_JWKS \(--jwks\): use https:\/\//);
+  refuses(() => loadConfig({ IDENTITY_MFA_SENDER: 'webhook:http://sms.example/send' }), /^IDENTITY_MFA_SENDER \(--sender\): use https:\/\//);
+  refuses(() => loadConfig({ IDENTITY_MFA_JWKS: 'ftp://idp.example/jwks.json' }), /^IDENTITY_MFA_JWKS \(--jwks\): a file path or an http\(s\) URL/);
+  assert.equal(loadConfig({ IDENTITY_MFA_JWKS: 'https://idp.example/jwks.json' }).jwks, 'https://idp.example/jwks.json');
+  assert.equal(loadConfig({ IDENTITY_MFA_JWKS: 'http://127.0.0.1:9000/jwks.json' }).jwks, 'http://127.0.0.1:9000/jwks.json');
+  assert.equal(loadConfig({ IDENTITY_MFA_SENDER: 'webhook:http://localhost:9000/send' }).sender.url, 'http://localhost:9000/send');
+  assert.equal(loadConfig({ IDENTITY_MFA_JWKS: './keys/jwks.json' }).jwks, './keys/jwks.json');
+});
