@@ -28,6 +28,7 @@ export const TIMINGS = {
   maxFailures: 5, // failed attempts in a row before the lock
   lockMs: 15 * 60 * 1000,
   stepUpMs: 5 * 60 * 1000, // a check this recent is step-up for a new factor
+  clockSkewMs: 60 * 1000, // stored times this far ahead of now are another clock's, not a jump
 };
 
 /**

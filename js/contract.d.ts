@@ -28,7 +28,7 @@ export declare const ROUTES: readonly Route[];
 export declare const RANDOM_OPERATIONS: readonly Operation[];
 export declare const ENDPOINTS: ReadonlyArray<{ operation: Operation; method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; operationId: string }>;
 export declare const DEFAULT_BODY_LIMIT: number;
-export declare const TIMINGS: { readonly pendingTtlMs: number; readonly codeTtlMs: number; readonly resendIntervalMs: number; readonly maxFailures: number; readonly lockMs: number; readonly stepUpMs: number };
+export declare const TIMINGS: { readonly pendingTtlMs: number; readonly codeTtlMs: number; readonly resendIntervalMs: number; readonly maxFailures: number; readonly lockMs: number; readonly stepUpMs: number; readonly clockSkewMs: number };
 export declare const ERROR_HEADERS: Readonly<Partial<Record<ErrorCode, Readonly<Record<string, string>>>>>;
 export declare const TOTP: {
   readonly algorithms: readonly TotpAlgorithm[];

@@ -31,6 +31,6 @@ export const ERROR_HEADERS = Object.freeze({"IDE-0909":{"www-authenticate":"Bear
 /** Bodies longer than this many bytes answer 413 (unless a limit is given). */
 export const DEFAULT_BODY_LIMIT = 16384;
 /** The state machine's times (ms) and counts. */
-export const TIMINGS = Object.freeze({"pendingTtlMs":600000,"codeTtlMs":300000,"resendIntervalMs":30000,"maxFailures":5,"lockMs":900000,"stepUpMs":300000});
+export const TIMINGS = Object.freeze({"pendingTtlMs":600000,"codeTtlMs":300000,"resendIntervalMs":30000,"maxFailures":5,"lockMs":900000,"stepUpMs":300000,"clockSkewMs":60000});
 /** TOTP parameters of new app enrollments: the allowed values and the defaults. */
 export const TOTP = Object.freeze({"algorithms":["SHA1","SHA256","SHA512"],"digits":[6,8],"period":{"min":15,"max":300},"defaults":{"algorithm":"SHA1","digits":6,"period":30}});

@@ -162,6 +162,7 @@ constexpr int64_t kResendIntervalMs = ${TIMINGS.resendIntervalMs};    // between
 constexpr int kMaxFailures = ${TIMINGS.maxFailures};                   // then the user is locked
 constexpr int64_t kLockMs = ${TIMINGS.lockMs};
 constexpr int64_t kStepUpMs = ${TIMINGS.stepUpMs};           // a check this recent is step-up
+constexpr int64_t kClockSkewMs = ${TIMINGS.clockSkewMs};         // ahead of now by more: a clock that jumped
 
 // TOTP parameters of app enrollments (settings and stored states alike).
 constexpr const char* kTotpAlgorithmNames[] = {${TOTP.algorithms.map(cString).join(', ')}};
@@ -275,7 +276,7 @@ export declare const ROUTES: readonly Route[];
 export declare const RANDOM_OPERATIONS: readonly Operation[];
 export declare const ENDPOINTS: ReadonlyArray<{ operation: Operation; method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; operationId: string }>;
 export declare const DEFAULT_BODY_LIMIT: number;
-export declare const TIMINGS: { readonly pendingTtlMs: number; readonly codeTtlMs: number; readonly resendIntervalMs: number; readonly maxFailures: number; readonly lockMs: number; readonly stepUpMs: number };
+export declare const TIMINGS: { readonly pendingTtlMs: number; readonly codeTtlMs: number; readonly resendIntervalMs: number; readonly maxFailures: number; readonly lockMs: number; readonly stepUpMs: number; readonly clockSkewMs: number };
 export declare const ERROR_HEADERS: Readonly<Partial<Record<ErrorCode, Readonly<Record<string, string>>>>>;
 export declare const TOTP: {
   readonly algorithms: readonly TotpAlgorithm[];

@@ -55,6 +55,9 @@ class Decider {
   void challenge(MfaType type);
   void check(std::optional<MfaType> type);
   bool stepped_up() const;
+  bool clamp_future();
+  bool clamp_code(std::string* hash, int64_t* sent_at, int64_t* expires_at) const;
+  bool clamp_step(int64_t* last_step, int period) const;
 
   // Outcomes.
   void ok(std::string body) {
@@ -548,8 +551,62 @@ void Decider::check(std::optional<MfaType> type) {
   ok(w.end_object().take());
 }
 
+// Times and steps stored while a clock ran ahead (this process's, or
+// another's) are brought back when read, and the correction is stored:
+// a lock lasts at most its duration from now; a TOTP step at most one step
+// ahead (the top of the window: lower would let the next-step code that was
+// accepted be replayed); a code sent "in the future" is void (its true age is
+// unknown), and its resend throttle runs from now; a check from the future is
+// no step-up; a pending enrollment lives at most its lifetime from now.
+// Differences within kClockSkewMs are two clocks, not a jump, and stand.
+bool Decider::clamp_future() {
+  const int64_t now = in_.now_ms;
+  bool clamped = false;
+  if (state_.locked_until > now + kLockMs) {
+    state_.locked_until = now + kLockMs;
+    clamped = true;
+  }
+  if (state_.checked_at > now + kClockSkewMs) {
+    state_.checked_at = 0;
+    clamped = true;
+  }
+  for (int t = 0; t < kMfaTypeCount; ++t) {
+    Factor& f = state_.factors[t];
+    Pending& p = state_.pending[t];
+    if (f.enabled) {
+      clamped |= clamp_step(&f.last_step, f.totp.period);
+      clamped |= clamp_code(&f.code_hash, &f.sent_at, &f.code_expires_at);
+    }
+    if (p.active) {
+      clamped |= clamp_step(&p.last_step, p.totp.period);
+      clamped |= clamp_code(&p.code_hash, &p.sent_at, &p.code_expires_at);
+      if (p.expires_at > now + in_.settings.pending_ttl_ms) {
+        p.expires_at = now + in_.settings.pending_ttl_ms;
+        clamped = true;
+      }
+    }
+  }
+  return clamped;
+}
+
+bool Decider::clamp_code(std::string* hash, int64_t* sent_at, int64_t* expires_at) const {
+  if (*sent_at <= in_.now_ms + kClockSkewMs) return false;
+  hash->clear();
+  *sent_at = in_.now_ms;
+  *expires_at = 0;
+  return true;
+}
+
+bool Decider::clamp_step(int64_t* last_step, int period) const {
+  int64_t top = totp_step(in_.now_ms / 1000, period) + 1;
+  if (*last_step <= top) return false;
+  *last_step = top;
+  return true;
+}
+
 Decision Decider::run(MfaState state) {
   state_ = std::move(state);
+  if (clamp_future()) changed();
   std::optional<MfaType> type;
   if (auto name = request_ ? field(Field::kMfaType) : std::nullopt) {
     type = parse_mfa_type(*name);

@@ -171,6 +171,7 @@ constexpr int64_t kResendIntervalMs = 30000;    // between two sends
 constexpr int kMaxFailures = 5;                   // then the user is locked
 constexpr int64_t kLockMs = 900000;
 constexpr int64_t kStepUpMs = 300000;           // a check this recent is step-up
+constexpr int64_t kClockSkewMs = 60000;         // ahead of now by more: a clock that jumped
 
 // TOTP parameters of app enrollments (settings and stored states alike).
 constexpr const char* kTotpAlgorithmNames[] = {"SHA1", "SHA256", "SHA512"};

@@ -167,8 +167,8 @@ class Scenario {
     return { status: 200, code: null, body: { verified: true, method, recoveryCodesRemaining: remaining }, audit: ['check.ok'], stateChanged: true };
   }
 
-  status(shape) {
-    return this.push('status', undefined, { status: 200, code: null, body: statusBody(shape), audit: [], stateChanged: false });
+  status(shape, { stateChanged = false } = {}) {
+    return this.push('status', undefined, { status: 200, code: null, body: statusBody(shape), audit: [], stateChanged });
   }
 
   /** Enrols `mfaType` end to end (`stepUp`: with a token that proves MFA, as a second factor needs). */
@@ -668,6 +668,59 @@ scenario('step-up: the step-up window survives a failed attempt in between', {},
   s.enrol('email').check({ recoveryCode: s.codes[2] }, s.checked('recovery', 8));
   s.tick(10).check({ recoveryCode: 'WRONG-CODE-1' }, checkFailed('IDE-0901'));
   s.tick(10).setup('app');
+});
+
+// ---- a wall clock that jumped: stored times from the future ----
+const HOUR = 3600;
+scenario('clock: a lock taken while the clock ran an hour fast lasts 15 minutes from the correction', {}, (s) => {
+  s.enrol('app').tick(HOUR);
+  for (let i = 0; i < 4; i++) s.check({ recoveryCode: `WRONG-${i}` }, checkFailed('IDE-0901'));
+  s.check({ recoveryCode: 'WRONG-4' }, lockedAt());
+  s.tick(-HOUR).tick(60);
+  const enabled = { methods: ['app'], preferred: 'app', remaining: 9 };
+  // Without the clamp: 59 minutes more. With it: 15 minutes from now, and stored so.
+  s.status({ ...enabled, lockedUntil: iso(s.now + 15 * MIN) }, { stateChanged: true });
+  s.tick(899).status({ ...enabled, lockedUntil: iso(s.now + 1000) });
+  s.tick(1).status(enabled);
+});
+scenario('clock: a TOTP step accepted an hour ahead blocks codes for two steps after the correction, not an hour', {}, (s) => {
+  s.enrol('app').tick(HOUR).check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+  s.tick(-HOUR);
+  // The stored step comes down to the top of the window (step T+1): the
+  // codes of T and T+1 count as used...
+  s.check({ mfaType: 'app', passcode: s.totp() }, checkFailed('IDE-0902'));
+  s.check({ mfaType: 'app', passcode: s.totp(1) }, checkFailed('IDE-0902'));
+  // ...and the phone's code works again two steps on.
+  s.tick(30).check({ mfaType: 'app', passcode: s.totp() }, checkFailed('IDE-0902'));
+  s.tick(30).check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+});
+scenario('clock: the next-step code accepted under a correct clock is not accepted again', {}, (s) => {
+  s.enrol('app').tick(30);
+  const next = s.totp(1);
+  s.check({ mfaType: 'app', passcode: next }, s.checked('app', 9));
+  s.check({ mfaType: 'app', passcode: next }, checkFailed('IDE-0902'));
+});
+scenario('clock: a sign-in code sent while the clock ran 40 minutes fast is void after the correction', {}, (s) => {
+  s.enrol('email').tick(40 * 60).challenge('email').tick(-40 * 60).tick(60);
+  s.check({ mfaType: 'email', passcode: s.loginCode }, checkFailed('IDE-0902'));
+  // Its throttle runs from the correction: at most 30 s.
+  s.challenge('email', err('IDE-0905', { retryAfter: 30 }));
+  s.tick(30).challenge('email').tick(1);
+  s.check({ mfaType: 'email', passcode: s.loginCode }, s.checked('email', 9));
+});
+scenario('clock: an enrollment code from a fast clock is void; the enrollment lives 10 minutes from the correction', {}, (s) => {
+  s.tick(HOUR).setup('sms').tick(-HOUR);
+  s.status({ pending: [{ mfaType: 'sms', expiresAt: iso(s.now + 10 * MIN), verified: false }] }, { stateChanged: true });
+  s.verify('sms', {}, err('IDE-0902', { stateChanged: true }));
+  s.tick(30).setup('sms').tick(1).verify('sms');
+});
+scenario('clock: two clocks 20 s apart are a skew, not a jump: the code holds', {}, (s) => {
+  s.enrol('sms').tick(60).tick(20).challenge('sms').tick(-20);
+  s.check({ mfaType: 'sms', passcode: s.loginCode }, s.checked('sms', 9));
+});
+scenario('clock: a check from a fast clock is no step-up after the correction', {}, (s) => {
+  s.enrol('app').tick(HOUR).check({ mfaType: 'app', passcode: s.totp() }, s.checked('app', 9));
+  s.tick(-HOUR).setup('email', err('IDE-0909', { audit: ['setup.refused'], stateChanged: true }));
 });
 
 // ---- requests the core refuses before the state ----
