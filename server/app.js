@@ -9,6 +9,7 @@ import { logAccess, loggerOptions, requestId } from './logging.js';
 import { createMetrics } from './metrics.js';
 import { openApiText } from './openapi.js';
 import { identityMfaRoutes } from './plugin.js';
+import { createRelay } from './relay.js';
 import { createSender } from './senders.js';
 import { openStore } from './store/index.js';
 import { demoRoutes } from './demo/routes.js';
@@ -37,7 +38,7 @@ const ANSWER_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 
  * app closes what it opened. `demo`: false, or { userId } of the demo user
  * to serve the demo page for (server/demo/).
  */
-export async function buildApp({ config, store, clock = Date.now, logger = true, demo = false }) {
+export async function buildApp({ config, store, clock = Date.now, logger = true, demo = false, relayIntervalMs = 1000 }) {
   const ownsStore = !store;
   if (ownsStore) store = await openConfiguredStore(config);
   const metrics = createMetrics();
@@ -86,7 +87,15 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
     throw error;
   }
   verifier.warm(); // remote keys fetched now; a failure is logged, and not ready
-  await app.register(identityMfaRoutes, { config, store, clock, metrics, verifier, sender: createSender(config) });
+  // The webhook sender's relay delivers what decisions commit to the outbox.
+  const sender = createSender(config);
+  const leaseMs = 2 * config.webhookTimeoutMs + 5000; // a delivery, and its settling, within it
+  const relay = sender.deliver ? createRelay({ store, deliver: sender.deliver, leaseMs, clock, log: app.log }) : null;
+  relay?.start(relayIntervalMs);
+  app.decorate('relay', relay);
+  app.addHook('onClose', async () => relay?.stop());
+  metrics.watchOutbox(() => store.outboxStats(), clock);
+  await app.register(identityMfaRoutes, { config, store, clock, metrics, verifier, onOutbox: relay ? () => relay.wake() : undefined });
 
   app.get('/health/live', async () => ({ status: 'ok' }));
   // Ready: the store answers and tokens can be verified (keys loaded).
@@ -107,8 +116,9 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
     return sendError(reply, 'IDE-0006');
   });
   // The outbox holds live codes: a message is useless once its code has
-  // expired, so it goes then (every minute, and on demand).
-  app.decorate('purgeOutbox', () => store.purgeOutbox(new Date(clock() - TIMINGS.codeTtlMs).toISOString()));
+  // expired, so it goes then (every minute, and on demand). With a relay, a
+  // pending one is left for it to settle (and audit) as failed.
+  app.decorate('purgeOutbox', () => store.purgeOutbox(new Date(clock() - TIMINGS.codeTtlMs).toISOString(), { all: !relay }));
   const sweeper = setInterval(() => app.purgeOutbox().catch((error) => app.log.warn({ err: { message: error.message } }, 'outbox purge failed')), 60_000);
   sweeper.unref();
   app.addHook('onClose', async () => clearInterval(sweeper));

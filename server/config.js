@@ -34,6 +34,7 @@ export const SETTINGS = {
   keepAliveTimeoutMs: ['IDENTITY_MFA_KEEPALIVE_TIMEOUT_MS', 'keepalive-timeout-ms'],
   maxConnections: ['IDENTITY_MFA_MAX_CONNECTIONS', 'max-connections'],
   logLevel: ['IDENTITY_MFA_LOG_LEVEL', 'log-level'],
+  webhookTimeoutMs: ['IDENTITY_MFA_WEBHOOK_TIMEOUT_MS', 'webhook-timeout-ms'],
 };
 
 const DEFAULTS = {
@@ -56,6 +57,7 @@ const DEFAULTS = {
   // the database and logs.
   maxConnections: '512',
   logLevel: 'info',
+  webhookTimeoutMs: '5000',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -172,6 +174,7 @@ export function loadConfig(env = process.env, flags = {}) {
     keepAliveTimeoutMs: parseInteger('keepAliveTimeoutMs', raw.keepAliveTimeoutMs, 100, 600000),
     maxConnections: parseInteger('maxConnections', raw.maxConnections, 1, 1000000),
     logLevel: raw.logLevel,
+    webhookTimeoutMs: parseInteger('webhookTimeoutMs', raw.webhookTimeoutMs, 100, 60000),
   };
   // A scope is one token of a space-separated `scope` claim; "" would make
   // a token that carries `scope: ""` an admin's.

@@ -1,6 +1,6 @@
 // Prometheus metrics (GET /metrics): requests by route and status, latency
 // by route, and MFA events (the audit events, counted).
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
@@ -64,11 +64,38 @@ export function createMetrics() {
     registers: [registry],
   });
   const latency = new LatencyHistogram(registry);
+  // The outbox's backlog, read from the store when scraped: what waits to be
+  // delivered, and for how long the oldest has waited.
+  let outboxStats = null;
+  let clock = Date.now;
+  const stats = () => outboxStats?.().catch(() => null) ?? Promise.resolve(null);
+  new Gauge({
+    name: 'identity_mfa_outbox_pending_messages',
+    help: 'Email/SMS messages in the outbox not yet delivered (or failed for good)',
+    registers: [registry],
+    async collect() {
+      const s = await stats();
+      if (s) this.set(s.pending);
+    },
+  });
+  new Gauge({
+    name: 'identity_mfa_outbox_oldest_pending_seconds',
+    help: 'Age of the oldest message in the outbox not yet delivered; 0 when none',
+    registers: [registry],
+    async collect() {
+      const s = await stats();
+      if (s) this.set(s.oldest ? Math.max(0, (clock() - Date.parse(s.oldest)) / 1000) : 0);
+    },
+  });
   // Labelled counters looked up once per route and status.
   const counters = new Map();
   return {
     registry,
     events,
+    watchOutbox(read, now) {
+      outboxStats = read;
+      clock = now;
+    },
     record(route, status, seconds) {
       const key = `${route} ${status}`;
       let counter = counters.get(key);

@@ -4,6 +4,7 @@
 // then one decision of the core (6-13) on the user's stored state, stored
 // back with a compare-and-set.
 import { decide } from 'identity-mfa';
+import { randomUUID } from 'node:crypto';
 import { ENDPOINTS, ERROR_HEADERS } from 'identity-mfa/contract';
 import { createNodeHost } from 'identity-mfa/node';
 import { AuthError, bearerToken } from './auth.js';
@@ -27,11 +28,13 @@ function tokenStepUp(auth, now) {
 export const ROUTES = ENDPOINTS.map(({ method, path, operation }) => ({ method, url: path.replace(/\{(\w+)\}/g, ':$1'), operation }));
 
 /**
- * Options: { config, store, verifier, sender, metrics?, clock? }.
- * Registered under no prefix: the routes carry their full paths.
+ * Options: { config, store, verifier, metrics?, clock?, onOutbox? }.
+ * Registered under no prefix: the routes carry their full paths. Email/SMS
+ * messages are committed to the store's outbox with the decision;
+ * `onOutbox()` is called after such a commit (the relay's wake-up).
  */
 export async function identityMfaRoutes(app, options) {
-  const { config, store, verifier, sender, metrics } = options;
+  const { config, store, verifier, metrics, onOutbox } = options;
   const clock = options.clock ?? Date.now;
   // The core seals TOTP secrets through this host (AES-256-GCM under the
   // configured keys, bound to the user id) before a state is stored.
@@ -117,18 +120,12 @@ export async function identityMfaRoutes(app, options) {
         change.state = decision.newState;
         change.expectedVersion = stored.version;
       }
-      if (decision.outbound && sender.kind === 'outbox') change.outbox = { ...decision.outbound, at };
+      // The message goes out with the state that knows its code, or not at all.
+      if (decision.outbound) change.outbox = { ...decision.outbound, at, id: randomUUID() };
       if (user && (change.state !== undefined || audit.length || change.outbox)) {
         if (!(await store.commit(userId, change))) continue; // another request won: decide again
       }
-      if (decision.outbound && sender.kind !== 'outbox') {
-        try {
-          await sender.send({ userId, ...decision.outbound });
-        } catch (error) {
-          request.log.error({ err: { message: error.message } }, 'sending the one-time code failed');
-          return sendError(reply, 'IDE-0045');
-        }
-      }
+      if (change.outbox) onOutbox?.();
       for (const event of decision.audit) metrics?.events.inc({ event, mfa_type: decision.mfaType ?? '' });
       if (decision.retryAfter > 0) reply.header('retry-after', String(decision.retryAfter));
       if (decision.error) reply.headers(ERROR_HEADERS[decision.error.code] ?? {});

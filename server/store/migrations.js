@@ -72,4 +72,19 @@ export const migrations = [
     sqlite: 'ALTER TABLE audit ADD COLUMN actor TEXT; ALTER TABLE audit ADD COLUMN actor_admin INTEGER;',
     postgres: 'ALTER TABLE audit ADD COLUMN actor TEXT; ALTER TABLE audit ADD COLUMN actor_admin INTEGER;',
   },
+  {
+    version: 3,
+    description: 'a transactional outbox: each message has an id (its idempotency key), a status, attempts, a lease',
+    ...Object.fromEntries(['sqlite', 'postgres'].map((dialect) => [dialect, `
+      ALTER TABLE outbox ADD COLUMN message_id TEXT;
+      ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+      ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+      ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
+      ALTER TABLE outbox ADD COLUMN settled_at TEXT;
+      ALTER TABLE outbox ADD COLUMN last_error TEXT;
+      UPDATE outbox SET message_id = 'legacy-' || id, next_attempt_at = created_at;
+      CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+    `])),
+  },
 ];

@@ -8,10 +8,12 @@
 // bounded time: an outage answers fast instead of hanging.
 import pg from 'pg';
 import { migrations } from './migrations.js';
-import { SQL, auditParams, forPostgres, now, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
+import { SQL, auditParams, forPostgres, now, outboxParams, settleParams, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
 
 const MIGRATION_LOCK = 723100431; // any constant, the same in every process
 const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, forPostgres(sql)]));
+// Relays in several processes skip the messages another holds.
+const CLAIM = Q.claimOutbox.replace('{lock}', ' FOR UPDATE SKIP LOCKED');
 
 export class PostgresStore {
   constructor(url, { poolSize = 10 } = {}) {
@@ -92,7 +94,7 @@ export class PostgresStore {
       const [at, requestId, , event, mfaType, actor, actorAdmin] = auditParams(userId, a);
       return { at, request_id: requestId, event, mfa_type: mfaType, actor, actor_admin: actorAdmin };
     }));
-    const outbox = JSON.stringify(change.outbox ? [{ channel: change.outbox.channel, to_address: change.outbox.to, text: change.outbox.text, created_at: change.outbox.at ?? now() }] : []);
+    const outbox = JSON.stringify(change.outbox ? [outboxParams(userId, change.outbox)].map(([, channel, to_address, text, created_at, message_id]) => ({ channel, to_address, text, created_at, message_id })) : []);
     const target = change.state === undefined
       ? 'SELECT $1::text AS user_id'
       : 'UPDATE mfa_state SET state = $4, version = version + 1, updated_at = $5 WHERE user_id = $1 AND version = $6 RETURNING user_id';
@@ -106,9 +108,9 @@ export class PostgresStore {
         FROM hit, jsonb_to_recordset($2::jsonb) AS a(at text, request_id text, event text, mfa_type text, actor text, actor_admin integer)
       ),
       outbox_rows AS (
-        INSERT INTO outbox (user_id, channel, to_address, text, created_at)
-        SELECT hit.user_id, o.channel, o.to_address, o.text, o.created_at
-        FROM hit, jsonb_to_recordset($3::jsonb) AS o(channel text, to_address text, text text, created_at text)
+        INSERT INTO outbox (user_id, channel, to_address, text, created_at, message_id, next_attempt_at, status)
+        SELECT hit.user_id, o.channel, o.to_address, o.text, o.created_at, o.message_id, o.created_at, 'pending'
+        FROM hit, jsonb_to_recordset($3::jsonb) AS o(channel text, to_address text, text text, created_at text, message_id text)
       )
       SELECT count(*)::int AS hits FROM hit`, params);
     return rows[0].hits === 1;
@@ -126,8 +128,24 @@ export class PostgresStore {
     return (await this.pool.query(Q.audit, [userId])).rows.map(toAudit);
   }
 
-  async purgeOutbox(before) {
-    return (await this.pool.query(Q.purgeOutbox, [before])).rowCount;
+  async purgeOutbox(before, { all = true } = {}) {
+    return (await this.pool.query(Q.purgeOutbox, [before, all ? 1 : 0])).rowCount;
+  }
+
+  async claimOutbox(at, until, limit) {
+    return (await this.pool.query(CLAIM, [until, at, at, limit])).rows.map(toOutbox);
+  }
+
+  async settleOutbox(messageId, outcome, event = null) {
+    await this.transaction(async (client) => {
+      await client.query(Q.settleOutbox, settleParams(messageId, outcome));
+      if (event) await client.query(Q.insertAudit, auditParams(event.userId, event));
+    });
+  }
+
+  async outboxStats() {
+    const { rows } = await this.pool.query(Q.outboxStats);
+    return { pending: Number(rows[0].pending), oldest: rows[0].oldest ?? null };
   }
 
   async close() {

@@ -1,17 +1,17 @@
-// The SQLite writer thread: commits groups of changes on its own connection,
-// so the fsync of a durable commit never blocks the event loop that serves
-// requests (measured: a third of a write request's time, docs/performance.md).
+// The SQLite writer thread: runs every write on its own connection, so the
+// fsync of a durable commit never blocks the event loop that serves requests
+// (measured: a third of a write request's time, docs/performance.md).
 import { parentPort, workerData } from 'node:worker_threads';
-import { groupTransaction, openConnection } from './sqlite-connection.js';
+import { openConnection, writeOperations } from './sqlite-connection.js';
 
 const db = openConnection(workerData.path);
-const runGroup = groupTransaction(db);
+const operations = writeOperations(db);
 
-parentPort.on('message', ({ id, group }) => {
+parentPort.on('message', ({ id, op, args }) => {
   try {
-    parentPort.postMessage({ id, results: runGroup(group) });
+    parentPort.postMessage({ id, result: operations[op](...args) });
   } catch (error) {
-    parentPort.postMessage({ id, error: error.message }); // the group rolled back: nothing half-written
+    parentPort.postMessage({ id, error: error.message }); // the transaction rolled back: nothing half-written
   }
 });
 parentPort.on('close', () => db.close());

@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { privateFile, privateFolder } from '../private-files.js';
 import { migrations } from './migrations.js';
-import { groupTransaction, openConnection } from './sqlite-connection.js';
+import { openConnection, writeOperations } from './sqlite-connection.js';
 import { SQL, now, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
 
 export class SqliteStore {
@@ -46,12 +46,12 @@ export class SqliteStore {
 
   prepare() {
     const db = this.db;
-    this.q = Object.fromEntries(['user', 'userAndState', 'addUser', 'addState', 'state', 'outbox', 'audit', 'purgeOutbox'].map((name) => [name, db.prepare(SQL[name])]));
+    this.q = Object.fromEntries(['user', 'userAndState', 'addUser', 'addState', 'state', 'outbox', 'audit', 'outboxStats'].map((name) => [name, db.prepare(SQL[name])]));
     this.q.userIds = db.prepare(SQL.userIds).pluck();
-    // An in-memory database cannot be shared with a thread: it commits here.
+    // An in-memory database cannot be shared with a thread: it writes here.
     if (this.path === ':memory:') {
-      const runGroup = groupTransaction(db);
-      this.runGroup = async (group) => runGroup(group);
+      const operations = writeOperations(db);
+      this.write = async (op, ...args) => operations[op](...args);
     } else {
       this.startWriter();
     }
@@ -86,18 +86,18 @@ export class SqliteStore {
     return this.q.state.get(userId) ?? { state: '', version: 0 };
   }
 
-  // The writer thread, and runGroup(group) → promise of results through it.
-  // A writer that dies fails what it held; the next group starts a new one.
+  // The writer thread, and write(op, ...args) → promise of its result.
+  // A writer that dies fails what it held; the next write starts a new one.
   startWriter() {
     if (this.writer) return;
     const writer = new Worker(new URL('./sqlite-writer.js', import.meta.url), { workerData: { path: this.path } });
     const waiting = new Map();
     let next = 0;
-    writer.on('message', ({ id, results, error }) => {
+    writer.on('message', ({ id, result, error }) => {
       const { resolve, reject } = waiting.get(id);
       waiting.delete(id);
-      if (error) reject(new Error(`SQLite commit failed: ${error}`));
-      else resolve(results);
+      if (error) reject(new Error(`SQLite write failed: ${error}`));
+      else resolve(result);
     });
     const lost = (error) => {
       if (this.writer === writer) this.writer = null;
@@ -107,14 +107,14 @@ export class SqliteStore {
     writer.on('error', lost);
     writer.on('exit', () => lost(new Error('the SQLite writer thread exited')));
     this.writer = writer;
-    this.runGroup = (group) => {
+    this.write = (op, ...args) => {
       if (!this.writer) this.startWriter();
-      return this.sendGroup(group);
+      return this.send(op, args);
     };
-    this.sendGroup = (group) => new Promise((resolve, reject) => {
+    this.send = (op, args) => new Promise((resolve, reject) => {
       const id = next++;
       waiting.set(id, { resolve, reject });
-      writer.postMessage({ id, group });
+      writer.postMessage({ id, op, args });
     });
   }
 
@@ -136,7 +136,7 @@ export class SqliteStore {
     const group = this.queue;
     this.queue = [];
     const changes = group.map(({ userId, change }) => ({ userId, change }));
-    this.inFlight = this.runGroup(changes).then(
+    this.inFlight = this.write('group', changes).then(
       (results) => group.forEach((item, i) => item.resolve(results[i])),
       (error) => group.forEach((item) => item.reject(error)),
     ).finally(() => {
@@ -157,9 +157,21 @@ export class SqliteStore {
     return this.q.audit.all(userId).map(toAudit);
   }
 
-  /** Deletes outbox messages created before `before` (ISO time); resolves to how many. */
-  async purgeOutbox(before) {
-    return this.q.purgeOutbox.run(before).changes;
+  async purgeOutbox(before, { all = true } = {}) {
+    return this.write('purge', before, all);
+  }
+
+  async claimOutbox(at, until, limit) {
+    return this.write('claim', at, until, limit);
+  }
+
+  async settleOutbox(messageId, outcome, event = null) {
+    await this.write('settle', messageId, outcome, event);
+  }
+
+  async outboxStats() {
+    const { pending, oldest } = this.q.outboxStats.get();
+    return { pending: Number(pending), oldest: oldest ?? null };
   }
 
   async close() {

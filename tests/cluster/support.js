@@ -10,10 +10,10 @@ import { testDatabase, testEnv } from '../server/support/server.js';
 const cli = new URL('../../server/cli.js', import.meta.url).pathname;
 
 /** A fresh database and the environment every sidecar of a test shares. */
-export async function cluster(t) {
+export async function cluster(t, extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-cluster-'));
   const database = await testDatabase(dir);
-  const env = testEnv(dir, { IDENTITY_MFA_DB: database.url });
+  const env = testEnv(dir, { IDENTITY_MFA_DB: database.url, ...extraEnv });
   const config = loadConfig(env);
   const store = await openStore(config.db);
   await store.migrate();

@@ -66,41 +66,6 @@ test('the routes embed in another Fastify app with app.register()', async (t) =>
   assert.deepStrictEqual((await app.inject('/their-own-route')).json(), { theirs: true });
 });
 
-test('webhook sender: the code is POSTed as JSON, retried after a 500', async (t) => {
-  const received = [];
-  let calls = 0;
-  const hook = await listen((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      calls++;
-      if (calls === 1) return res.writeHead(500).end();
-      received.push(JSON.parse(body));
-      res.writeHead(204).end();
-    });
-  });
-  const server = await startServer({ env: { IDENTITY_MFA_SENDER: `webhook:http://127.0.0.1:${hook.address().port}/sms` } });
-  t.after(async () => {
-    await server.close();
-    hook.close();
-  });
-  const ada = await userSession(server);
-  const setup = await ada.setup('sms');
-  assert.equal(setup.status, 200);
-  assert.equal(calls, 2);
-  assert.equal(received.length, 1);
-  assert.deepStrictEqual(Object.keys(received[0]).sort(), ['channel', 'text', 'to', 'userId']);
-  assert.equal(received[0].to, '+15550100');
-  const code = received[0].text.match(/\d{6}/)[0];
-  assert.equal((await ada.verify({ mfaType: 'sms', passcode: code })).status, 200);
-  assert.deepStrictEqual(await server.store.readOutbox(ada.id), [], 'nothing in the outbox');
-
-  hook.close();
-  server.clock.advance(31_000);
-  const down = await ada.setup('sms');
-  assert.deepStrictEqual([down.status, down.json.code], [500, 'IDE-0045']);
-});
-
 test('key rotation: secrets sealed under an old key still open; new writes use the new key', async (t) => {
   const old = `old:${randomBytes(32).toString('base64')}`;
   const server = await startServer({ env: { IDENTITY_MFA_ENCRYPTION_KEYS: old } });

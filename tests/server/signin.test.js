@@ -75,14 +75,17 @@ test('sms through the webhook sender: the sign-in code is POSTed, and it checks'
   const server = await startServer({ env: { IDENTITY_MFA_SENDER: `webhook:http://127.0.0.1:${hook.address().port}/sms` } });
   t.after(async () => {
     await server.close();
+    hook.closeAllConnections();
     hook.close();
   });
   const ada = await userSession(server);
   const setup = (await ada.setup('sms')).json;
+  await server.app.relay.idle(); // the relay delivers what the decision committed
   await ada.verify({ mfaType: 'sms', passcode: received[0].text.match(/\d{6}/)[0] });
   await ada.enable({ mfaType: 'sms', recoveryCode: setup.recoveryCodes[0] });
   server.clock.advance(60_000);
   assert.equal((await ada.call('POST', '/challenge', { mfaType: 'sms' })).status, 200);
+  await server.app.relay.idle();
   assert.equal(received.length, 2);
   assert.deepStrictEqual([received[1].userId, received[1].channel, received[1].to], [ada.id, 'sms', '+15550100']);
   const check = await ada.call('POST', '/check', { mfaType: 'sms', passcode: received[1].text.match(/\d{6}/)[0] });

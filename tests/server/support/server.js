@@ -140,7 +140,7 @@ export function testEnv(dir, extra = {}) {
  * Starts a sidecar. Returns { url, app, store, config, clock, logs(), dir,
  * token(sub, opts), addUser(user?), request(method, path, opts), restart(), close() }.
  */
-export async function startServer({ env = {}, clock = manualClock(), dir, database } = {}) {
+export async function startServer({ env = {}, clock = manualClock(), dir, database, relayIntervalMs = 0 } = {}) {
   dir ??= mkdtempSync(join(tmpdir(), 'identity-mfa-server-'));
   database ??= await testDatabase(dir);
   const config = loadConfig(testEnv(dir, { IDENTITY_MFA_DB: database.url, ...env }));
@@ -154,7 +154,8 @@ export async function startServer({ env = {}, clock = manualClock(), dir, databa
   let app;
   let url;
   async function boot() {
-    app = await buildApp({ config, clock, logger: { stream } });
+    // No relay timer by default: tests run the relay with app.relay.runOnce().
+    app = await buildApp({ config, clock, logger: { stream }, relayIntervalMs });
     await app.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${app.server.address().port}`;
   }
