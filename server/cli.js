@@ -197,6 +197,11 @@ async function serve(values) {
 // The primary of `serve --workers N`: forks the workers (which share the
 // port), replaces one that dies, and passes SIGTERM on for a graceful stop.
 function superviseWorkers(count, config, demo) {
+  // The workers accept from the shared socket themselves: a connection waits
+  // in the kernel's queue until a living worker takes it. (The default
+  // round-robin has the primary accept and pass each connection on; one
+  // passed to a worker that is being killed is never answered.)
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   let stopping = false;
   let printed = false;
   const fork = () => cluster.fork().on('message', async (message) => {

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { totp } from '../vectors/src/reference.mjs';
 import { call, cluster } from './support.js';
 
@@ -106,4 +107,41 @@ test('serve --workers 2: both workers answer on one port', async (t) => {
   await new Promise((r) => setTimeout(r, 300)); // let the second worker's line arrive
   const pids = new Set([...s.output().matchAll(/"pid":(\d+)[^\n]*Server listening/g)].map((m) => m[1]));
   assert.equal(pids.size, 2, 'two workers listening');
+});
+
+test('serve --workers 2: a worker killed during a stream of new connections leaves none waiting', async (t) => {
+  const c = await cluster(t);
+  const s = await c.start(['--workers', '2']);
+  // Wait for both workers to listen (their lines carry their pids).
+  const pids = async () => [...new Set([...s.output().matchAll(/"pid":(\d+)[^\n]*Server listening/g)].map((m) => Number(m[1])))];
+  while ((await pids()).length < 2) await new Promise((resolve) => s.child.stdout.once('data', resolve));
+  const [victim] = await pids();
+  // Each request on a new connection; each must be answered or refused within 2 s.
+  const fresh = () => new Promise((resolve) => {
+    const req = request(`${s.url}/health/live`, { agent: false, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve('answered'));
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve('waited');
+    });
+    req.on('error', () => resolve('refused'));
+    req.end();
+  });
+  const outcomes = [];
+  let killed = false;
+  let replaced = false;
+  for (let i = 0; i < 2000 && !(replaced && outcomes.length > 200); i++) {
+    const batch = await Promise.all(Array.from({ length: 8 }, fresh));
+    outcomes.push(...batch);
+    if (!killed && outcomes.length >= 40) {
+      process.kill(victim, 'SIGKILL');
+      killed = true;
+    }
+    replaced ||= killed && (await pids()).length >= 3 && /worker \d+ exited/.test(s.output());
+  }
+  assert.ok(replaced, 'the killed worker was replaced');
+  assert.equal(outcomes.filter((o) => o === 'waited').length, 0, `${outcomes.filter((o) => o === 'waited').length} connections waited 2 s`);
+  assert.ok(outcomes.filter((o) => o === 'answered').length > outcomes.length * 0.9);
 });
