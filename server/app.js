@@ -98,9 +98,10 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   await app.register(identityMfaRoutes, { config, store, clock, metrics, verifier, onOutbox: relay ? () => relay.wake() : undefined });
 
   app.get('/health/live', async () => ({ status: 'ok' }));
-  // Ready: the store answers and tokens can be verified (keys loaded).
+  // Ready: the store takes a commit (a full disk is not ready) and tokens
+  // can be verified (keys loaded).
   app.get('/health/ready', async (request, reply) => {
-    const ready = await Promise.all([store.ping().then(() => true, () => false), verifier.ready()]);
+    const ready = await Promise.all([store.probeWrite().then(() => true, () => false), verifier.ready()]);
     if (ready.every(Boolean)) return { status: 'ready' };
     return reply.code(503).send({ status: 'not ready' });
   });

@@ -97,6 +97,8 @@ export interface Store {
   migrate(): Promise<number[]>;
   /** Rejects when the store cannot answer. */
   ping(): Promise<void>;
+  /** Commits a one-row write as every change does; rejects when the store cannot commit (a full disk). Readiness. */
+  probeWrite(): Promise<void>;
   /** Adds a user with an empty MFA state (version 0); rejects if the id exists. */
   addUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;

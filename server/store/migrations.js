@@ -87,4 +87,10 @@ export const migrations = [
       CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
     `])),
   },
+  {
+    version: 4,
+    description: 'a one-row table that readiness writes to: ready means able to commit',
+    sqlite: 'CREATE TABLE health (id INTEGER PRIMARY KEY, at TEXT NOT NULL);',
+    postgres: 'CREATE TABLE health (id INTEGER PRIMARY KEY, at TEXT NOT NULL);',
+  },
 ];

@@ -64,6 +64,10 @@ export class PostgresStore {
     await this.pool.query('SELECT 1');
   }
 
+  async probeWrite() {
+    await this.pool.query(Q.probeWrite, [now()]);
+  }
+
   async addUser(u) {
     await this.transaction(async (client) => {
       const at = now();

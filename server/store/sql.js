@@ -27,6 +27,8 @@ export const SQL = {
     ORDER BY id LIMIT ?${'{lock}'}) RETURNING ${OUTBOX_COLUMNS}`,
   settleOutbox: 'UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, claimed_until = NULL, settled_at = ?, last_error = ? WHERE message_id = ?',
   outboxStats: "SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox WHERE status = 'pending'",
+  // Readiness: a commit that touches the disk, as every change does.
+  probeWrite: 'INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
 };
 
 /** A statement with `?` placeholders as PostgreSQL's $1, $2, … */

@@ -9,6 +9,10 @@ export function openConnection(path) {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // The write-ahead log is checkpointed every 1 MB (not 4) and cut back to
+  // 1 MB after each checkpoint: it cannot fill a small volume by itself.
+  db.pragma('wal_autocheckpoint = 256');
+  db.pragma('journal_size_limit = 1048576');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   return db;
@@ -22,6 +26,7 @@ export function writeOperations(db) {
   const claim = db.prepare(SQL.claimOutbox.replace('{lock}', ''));
   const settle = db.prepare(SQL.settleOutbox);
   const purge = db.prepare(SQL.purgeOutbox);
+  const probe = db.prepare(SQL.probeWrite);
   const applyOne = (userId, change) => {
     if (change.state !== undefined && cas.run(change.state, now(), userId, change.expectedVersion).changes !== 1) return false;
     for (const a of change.audit ?? []) audit.run(...auditParams(userId, a));
@@ -42,5 +47,6 @@ export function writeOperations(db) {
       return true;
     },
     purge: (before, all) => purge.run(before, all ? 1 : 0).changes,
+    probe: () => probe.run(now()).changes,
   };
 }

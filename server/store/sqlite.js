@@ -66,6 +66,10 @@ export class SqliteStore {
     this.db.prepare('SELECT 1').get();
   }
 
+  async probeWrite() {
+    await this.write('probe');
+  }
+
   async addUser(user) {
     this.addUserTx(user);
   }
@@ -108,6 +112,7 @@ export class SqliteStore {
     writer.on('exit', () => lost(new Error('the SQLite writer thread exited')));
     this.writer = writer;
     this.write = (op, ...args) => {
+      if (this.closed) return Promise.reject(new Error('the SQLite store is closed'));
       if (!this.writer) this.startWriter();
       return this.send(op, args);
     };
@@ -176,6 +181,7 @@ export class SqliteStore {
 
   async close() {
     while (this.inFlight) await this.inFlight;
+    this.closed = true;
     const writer = this.writer;
     this.writer = null;
     if (writer) await writer.terminate();

@@ -30,6 +30,8 @@ export function storeConformance(name, open) {
     assert.ok(first.length >= 1 && first.every(Number.isInteger), JSON.stringify(first));
     assert.deepStrictEqual(await store.migrate(), []);
     await store.ping();
+    await store.probeWrite();
+    await store.probeWrite();
     assert.equal(typeof store.kind, 'string');
   });
 
