@@ -1,13 +1,38 @@
 #!/usr/bin/env node
-// identity-mfa: serve | users add | token | outbox | migrate  (docs/contract.md §7)
+// identity-mfa: serve | users add | token | outbox | migrate | rekey  (docs/contract.md §7)
+//
+// The sidecar's packages (fastify, pino, jose, prom-client, a database
+// driver) are optional peers of the package: this file loads only what every
+// command can run without, checks what a command needs before running it,
+// and says what to install when something is missing.
 import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireProductionSettings, SETTINGS } from './config.js';
-import { mintToken } from './auth.js';
 import { openStore } from './store/index.js';
-import { buildApp } from './app.js';
-import { flushLogs } from './logging.js';
-import { demoConfig, isLoopback, prepareDemo, printDemo } from './demo/prepare.js';
+import { demoConfig, isLoopback } from './demo/settings.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const DRIVERS = { sqlite: 'better-sqlite3', postgres: 'pg' };
+
+/** The peers a command needs that cannot be found, as an `npm i` line; null when none. */
+function missingPeers(names) {
+  const missing = names.filter((name) => {
+    try {
+      import.meta.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return missing.length ? `npm i ${missing.map((name) => `${name}@${pkg.peerDependencies[name]}`).join(' ')}` : null;
+}
+
+class MissingPeers extends Error {}
+function requirePeers(command, names) {
+  const line = missingPeers(names);
+  if (line) throw new MissingPeers(`identity-mfa ${command} needs packages that are not installed:\n  ${line}`);
+}
 
 const SERVE_FLAGS = Object.fromEntries(Object.values(SETTINGS).map(([, flag]) => [flag, { type: 'string' }]));
 
@@ -78,8 +103,9 @@ function commandConfig(values) {
 }
 
 // Opens the configured store with its schema up to date, runs fn(store, applied).
-async function withStore(values, fn) {
+async function withStore(values, fn, command) {
   const config = commandConfig(values);
+  requirePeers(command, [DRIVERS[config.db.kind]]);
   const store = await openStore(config.db);
   try {
     const applied = await store.migrate();
@@ -96,11 +122,13 @@ async function addUser(values) {
   await withStore(values, async (store) => {
     if (await store.getUser(id)) throw new UsageError(`a user with id ${id} exists already`);
     await store.addUser({ id, username, email: values.email, phone: values.phone });
-  });
+  }, 'users add');
   console.log(JSON.stringify({ id, username, email: values.email ?? null, phone: values.phone ?? null }));
 }
 
 async function token(values) {
+  requirePeers('token', ['jose']);
+  const { mintToken } = await import('./auth.js');
   const config = commandConfig(values);
   if (!config.jwtSecret) throw new UsageError('IDENTITY_MFA_JWT_SECRET is not set: tokens can only be minted with an HS256 secret');
   const sub = need(values, 'sub');
@@ -118,7 +146,7 @@ async function outbox(values) {
       return;
     }
     for (const message of await store.readOutbox(values.user?.toLowerCase() ?? null)) console.log(JSON.stringify(message));
-  });
+  }, 'outbox');
 }
 
 async function rekey(values) {
@@ -151,12 +179,12 @@ async function rekey(values) {
       }
     }
     return { resealed, current };
-  });
+  }, 'rekey');
   console.log(`states re-sealed under key ${sealer.currentKid}: ${counts.resealed}; already under it: ${counts.current}`);
 }
 
 async function migrate(values) {
-  const applied = await withStore(values, (store, versions) => versions);
+  const applied = await withStore(values, (store, versions) => versions, 'migrate');
   console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date');
 }
 
@@ -164,6 +192,10 @@ async function serve(values) {
   const workers = values.workers === undefined ? 1 : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
   let config = loadConfig(process.env, values);
+  requirePeers('serve', ['fastify', 'pino', 'jose', 'prom-client', values.demo && !process.env.IDENTITY_MFA_DB ? 'better-sqlite3' : DRIVERS[config.db.kind]]);
+  const { buildApp } = await import('./app.js');
+  const { flushLogs } = await import('./logging.js');
+  const { prepareDemo, printDemo } = await import('./demo/prepare.js');
   let demo = null;
   if (values.demo && !isLoopback(config.host) && !values['demo-public']) {
     throw new UsageError(`--demo hands out tokens to any page that asks (GET /demo/session): it binds a loopback address, not ${config.host}. ` +
@@ -196,7 +228,8 @@ async function serve(values) {
 
 // The primary of `serve --workers N`: forks the workers (which share the
 // port), replaces one that dies, and passes SIGTERM on for a graceful stop.
-function superviseWorkers(count, config, demo) {
+async function superviseWorkers(count, config, demo) {
+  const { printDemo } = await import('./demo/prepare.js');
   // The workers accept from the shared socket themselves: a connection waits
   // in the kernel's queue until a living worker takes it. (The default
   // round-robin has the primary accept and pass each connection on; one
@@ -225,17 +258,24 @@ function superviseWorkers(count, config, demo) {
   }
 }
 
-function helpText() {
-  return `identity-mfa — MFA enrollment sidecar\n\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n\n` +
-    'Add --help to a command for its details.';
+function helpText(prefix = '') {
+  const commands = Object.entries(COMMANDS).filter(([name]) => name.startsWith(prefix)).map(([, c]) => `  ${c.usage}`);
+  return `identity-mfa ${pkg.version} — MFA enrollment and sign-in checks\n\n${commands.join('\n')}\n\n` +
+    'Add --help to a command for its details. The package: README.md; the contract: docs/contract.md.';
 }
 
 async function main(argv) {
-  const name = argv[0] === 'users' ? `users ${argv[1] ?? ''}`.trim() : argv[0];
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    console.log(pkg.version);
+    return 0;
+  }
+  const name = argv[0] === 'users' && COMMANDS[`users ${argv[1]}`] ? `users ${argv[1]}` : argv[0];
   const command = COMMANDS[name];
   if (!command) {
-    console.log(helpText());
-    return name === undefined || name === '--help' || name === 'help' ? 0 : 2;
+    const asked = name === undefined || name === '--help' || name === '-h' || name === 'help';
+    const group = name === 'users';
+    console.log(helpText(group ? 'users ' : ''));
+    return asked || (group && (argv[1] === '--help' || argv[1] === '-h')) ? 0 : 2;
   }
   const rest = argv.slice(name.split(' ').length);
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -252,6 +292,10 @@ main(process.argv.slice(2)).then(
     if (code !== null) process.exit(code);
   },
   (error) => {
+    if (error instanceof MissingPeers) {
+      console.error(error.message);
+      process.exit(2);
+    }
     const known = error instanceof UsageError || error instanceof ConfigError || error.code?.startsWith?.('ERR_PARSE_ARGS');
     console.error(`identity-mfa: ${known ? error.message : `unexpected error: ${error.message}`}`);
     process.exit(known ? 2 : 1);

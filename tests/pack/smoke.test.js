@@ -2,7 +2,7 @@
 // into an empty folder (no registry), import the public entry point, validate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,4 +51,27 @@ test('the packed tarball installs offline and validates through its public entry
   assert.equal(out.bad.status, 400);
   assert.equal(out.bad.error.code, 'IDE-0044');
   assert.equal(out.error, 'IDE-0044');
+
+  // The command line in a project that installed the package alone, without
+  // the sidecar's optional peers: help works; a command that needs them says
+  // exactly what to install, and exits 2 (no stack trace).
+  const bin = join(app, 'node_modules/.bin/identity-mfa');
+  const cli = (...args) => spawnSync(bin, args, { cwd: app, encoding: 'utf8' });
+  const help = cli('--help');
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /identity-mfa serve/);
+  assert.equal(cli('--version').stdout.trim(), JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  const usersHelp = cli('users', '--help');
+  assert.equal(usersHelp.status, 0);
+  assert.match(usersHelp.stdout, /identity-mfa users add/);
+  assert.equal(cli('serve', '--help').status, 0);
+  const serve = cli('serve');
+  assert.equal(serve.status, 2, serve.stderr);
+  assert.match(serve.stderr, /^identity-mfa serve needs packages that are not installed:\n {2}npm i fastify@\^5[^\n]* pino@[^\n]* jose@[^\n]* prom-client@[^\n]* better-sqlite3@\^12[^\n]*\n/);
+  assert.doesNotMatch(serve.stderr, /at .*\.js:\d+|ERR_MODULE_NOT_FOUND/);
+  const token = cli('token', '--sub', '019c96a0-0c21-71f9-a487-66a1258278a1');
+  assert.equal(token.status, 2);
+  assert.match(token.stderr, /npm i jose@/);
+  // The docs the README links to ship with it.
+  for (const doc of ['contract', 'security', 'operations', 'decisions', 'performance']) assert.ok(files.includes(`docs/${doc}.md`), `docs/${doc}.md ships`);
 });
