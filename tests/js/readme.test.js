@@ -24,7 +24,7 @@ function runsAsWritten(heading, maxLines) {
 }
 
 test('the README usage example runs and prints the commented output', () => {
-  runsAsWritten('## The npm package', 12);
+  runsAsWritten('## The npm package', 14);
 });
 
 test('the README sign-in example runs and prints the commented output', () => {
