@@ -26,7 +26,7 @@ mkdirSync(SHOTS, { recursive: true });
 delete process.env.IDENTITY_MFA_DB;
 
 // A sidecar in demo mode, as `npm start` runs it, on an ephemeral port.
-async function startDemo(t, { blockWasm = false, staleFirstToken = false } = {}) {
+async function startDemo(t, { blockWasm = false, staleFirstToken = false, viewport = { width: 960, height: 900 } } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-demo-page-'));
   const demo = await prepareDemo({ dataDir: dir, host: '127.0.0.1', port: 0 });
   const app = await buildApp({ config: demo.config, demo: { userId: demo.userId }, logger: false });
@@ -38,7 +38,7 @@ async function startDemo(t, { blockWasm = false, staleFirstToken = false } = {})
     rmSync(dir, { recursive: true, force: true });
   });
   const base = `http://127.0.0.1:${app.server.address().port}`;
-  const page = await browser.newPage({ viewport: { width: 960, height: 900 }, acceptDownloads: true });
+  const page = await browser.newPage({ viewport, acceptDownloads: true });
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
   const errors = [];
@@ -312,6 +312,8 @@ test('a second method: the server asks for step-up, the page walks the person th
   const { secret } = await enableThroughPage(page, outbox, 'app');
   await page.getByLabel('Email code').check();
   await page.getByRole('button', { name: 'Set up' }).click();
+  await page.locator('#form-setup .notice').getByText('new recovery codes').waitFor(); // a second method replaces them
+  await page.getByRole('button', { name: 'Set up' }).click();
   await answerOf(page, 'setup').getByText('Server answered 401').waitFor();
   assert.match(await answerOf(page, 'setup').textContent(), /"code": "IDE-0909"/);
   const hint = page.locator('#stepup-hint');
@@ -324,10 +326,82 @@ test('a second method: the server asks for step-up, the page walks the person th
   await waitForAnswer(page, 'check', 200);
   await hint.getByText('Confirmed').waitFor();
   await page.getByRole('button', { name: 'Set up' }).click();
+  await page.locator('#form-setup .notice').getByText('new recovery codes').waitFor();
+  await page.getByRole('button', { name: 'Set up' }).click();
   await waitForAnswer(page, 'setup', 200);
   assert.equal(await hint.isHidden(), true);
   assert.match(await page.locator('#message-enrollment').textContent(), /sent to ada@example\.com by email/);
   await shot(page, 'stepup-2-second-setup');
+});
+
+test('the page never shows a stale answer: editing a form clears its last answer', async (t) => {
+  const { page } = await startDemo(t);
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await waitForAnswer(page, 'setup', 200);
+  await page.getByLabel('Request body for POST …/mfa/setup (JSON; edit it freely)').fill('{"mfaType":"fax"}');
+  await checkOf(page, 'setup').getByText('IDE-0044').waitFor();
+  assert.equal(await answerOf(page, 'setup').textContent(), '', 'no "Server answered 200" under the new error');
+});
+
+test('a new setup resets what belonged to the previous one, and warns before it replaces the recovery codes', async (t) => {
+  const { page, requests } = await startDemo(t);
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await waitForAnswer(page, 'setup', 200);
+  const secret = (await page.locator('#secret').textContent()).trim();
+  const firstCodes = await page.locator('#recovery-codes li').allTextContents();
+  await page.getByLabel('Code (6 to 8 characters)').fill(totp(secret, Date.now()));
+  assert.match(await checkOf(page, 'verify').textContent(), /Valid/);
+
+  // A second setup: the first click warns and sends nothing; the second goes.
+  await page.getByLabel('Email code').check();
+  const before = requests.length;
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await page.locator('#form-setup .notice').getByText('new recovery codes').waitFor();
+  assert.deepStrictEqual(await sentAfter(page, requests, before), [], 'the first click only warns');
+  await shot(page, 'replace-1-warned');
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await waitForAnswer(page, 'setup', 200);
+  assert.match(await page.locator('#codes-note').textContent(), /earlier setup no longer work/);
+  const secondCodes = await page.locator('#recovery-codes li').allTextContents();
+  assert.notDeepStrictEqual(secondCodes, firstCodes);
+  // The app code typed for the first setup is gone, not shown as valid for email.
+  assert.equal(await page.getByLabel('Code (6 to 8 characters)').inputValue(), '');
+  assert.doesNotMatch(await checkOf(page, 'verify').textContent(), /Valid/);
+  await shot(page, 'replace-2-replaced');
+});
+
+test('switching the method of a form drops a code that belonged to the other method', async (t) => {
+  const { page } = await startDemo(t);
+  await page.getByLabel('Method to turn off').selectOption('app');
+  await page.getByLabel('or, for the app, its current code').fill('123456');
+  assert.match(await checkOf(page, 'disable').textContent(), /Valid/);
+  await page.getByLabel('Method to turn off').selectOption('email');
+  assert.equal(await page.getByLabel('or, for the app, its current code').inputValue(), '');
+  assert.deepStrictEqual(JSON.parse(await page.getByLabel(/Request body for POST …\/mfa\/disable/).inputValue()), { mfaType: 'email' });
+  // The sign-in form too: a method change drops the code typed for the other.
+  await page.evaluate(() => { document.getElementById('step-signin').hidden = false; });
+  await page.getByLabel('Method of the code').selectOption('app');
+  await page.getByLabel(/^Sign-in code/).fill('123456');
+  await page.getByLabel('Method of the code').selectOption('sms');
+  assert.equal(await page.getByLabel(/^Sign-in code/).inputValue(), '');
+  assert.doesNotMatch(await checkOf(page, 'check').textContent(), /Valid/);
+});
+
+test('at 390 px wide the secret and each recovery code stay on one line', async (t) => {
+  const { page } = await startDemo(t, { viewport: { width: 390, height: 844 } });
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await waitForAnswer(page, 'setup', 200);
+  const lines = await page.evaluate(() => [document.getElementById('secret'), ...document.querySelectorAll('#recovery-codes li')].map((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return [el.textContent, new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size];
+  }));
+  assert.equal(lines.length, 11);
+  for (const [text, count] of lines) assert.equal(count, 1, `${text} is broken over ${count} lines`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, 'nothing makes the page scroll sideways');
+  await page.locator('#recovery-codes').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'narrow-390.png') });
 });
 
 test('without its wasm core the page says so and offers nothing to send', async (t) => {

@@ -50,6 +50,7 @@ async function main() {
   boot.textContent = 'Validation core loaded (WebAssembly). Bodies are checked as you type.';
   const send = apiClient(session);
 
+  let current = null; // the last status: what a new setup would replace
   async function refreshStatus() {
     const answer = await send('GET', '');
     if (!answer.ok) {
@@ -57,6 +58,7 @@ async function main() {
       return;
     }
     const s = answer.json;
+    current = s;
     $('status-enabled').textContent = s.enabled ? 'enabled' : 'not enabled';
     $('status-methods').textContent = s.methods.length ? s.methods.join(', ') : 'none';
     $('status-preferred').textContent = s.preferredType || 'none';
@@ -91,17 +93,27 @@ async function main() {
     $('check-passcode').focus();
   }
 
+  // A setup issues new recovery codes: it voids a pending setup's codes at
+  // once, and the active ones when it is enabled. Say so before, and after.
+  const replaces = () => (current?.pending.length ?? 0) > 0 || (current?.recoveryCodesRemaining ?? 0) > 0;
   const setupForm = validatedForm($('form-setup'), {
     mfa,
     send,
     hide: ['secret', 'url', 'recoveryCodes'],
+    warnBefore: () => (replaces()
+      ? 'Setting up again issues new recovery codes: the ones from your earlier setup stop working (at once if it is still pending, when you enable the new one otherwise).'
+      : null),
     onAnswer: async (answer) => {
       if (answer.json?.code === 'IDE-0909') askForStepUp();
       else stepUpHint.hidden = true;
       if (answer.ok) {
+        const replaced = replaces();
         const { mfaType, secret } = answer.json;
         await showEnrollment(answer.json, session);
+        if (replaced) $('codes-note').textContent = 'These are new recovery codes: the ones from your earlier setup no longer work once these are enabled (a pending setup\'s, right away).';
+        // What was typed for the previous setup belongs to it: start afresh.
         for (const form of [verify, enable]) {
+          form.reset(['passcode', 'recoveryCode']);
           form.setField('mfaType', mfaType);
           form.setField('secret', secret ?? '');
           form.clearAnswer();
@@ -151,6 +163,7 @@ async function main() {
   check = validatedForm($('form-check'), {
     mfa,
     send,
+    methodFields: ['passcode'],
     onAnswer: async (answer) => {
       const result = $('check-result');
       result.hidden = !answer.ok;
@@ -173,7 +186,7 @@ async function main() {
       await refreshStatus();
     },
   });
-  validatedForm($('form-disable'), { mfa, send, onAnswer: refreshStatus });
+  validatedForm($('form-disable'), { mfa, send, methodFields: ['passcode'], onAnswer: refreshStatus });
   $('status-refresh').addEventListener('click', refreshStatus);
   await refreshStatus();
 }

@@ -44,8 +44,11 @@ export function renderAnswer(target, answer, { hide = [] } = {}) {
  * Wires `form` (data-route, data-method, data-path; inputs with data-field;
  * a .body-editor and an .answer inside). `send(method, path, bodyText)`
  * resolves to { status, ok, json }; `onAnswer(answer)` runs after each.
+ * `methodFields`: fields that belong to the chosen mfaType, emptied when it
+ * changes. `warnBefore()`: a warning to show on the first submit (the
+ * second sends), or null.
  */
-export function validatedForm(form, { mfa, send, onAnswer = () => {}, hide = [] }) {
+export function validatedForm(form, { mfa, send, onAnswer = () => {}, hide = [], methodFields = [], warnBefore = () => null }) {
   const { route, method, path } = form.dataset;
   const fields = [...form.querySelectorAll('[data-field]')];
   const checkId = `${form.id}-check`;
@@ -58,7 +61,11 @@ export function validatedForm(form, { mfa, send, onAnswer = () => {}, hide = [] 
     textarea, check);
   const answerBox = form.querySelector('.answer');
   const submit = form.querySelector('button[type=submit]');
+  const notice = element('p', { className: 'notice', hidden: true });
+  notice.setAttribute('role', 'alert');
+  submit.after(notice);
   let touched = false;
+  let warned = false;
 
   // Empty fields are left out: the core then names what is missing.
   function bodyFromFields() {
@@ -86,6 +93,13 @@ export function validatedForm(form, { mfa, send, onAnswer = () => {}, hide = [] 
 
   function edited(event) {
     touched = true;
+    warned = false;
+    notice.hidden = true;
+    // An answer belongs to the body that was sent: once the form changes it is stale.
+    answerBox.replaceChildren();
+    if (event.target.dataset.field === 'mfaType' && event.type === 'change') {
+      for (const field of fields) if (methodFields.includes(field.dataset.field)) field.value = '';
+    }
     if (event.target === textarea) validate();
     else if (event.target.dataset.field) fill();
   }
@@ -98,6 +112,15 @@ export function validatedForm(form, { mfa, send, onAnswer = () => {}, hide = [] 
       textarea.focus();
       return; // the server would refuse it: nothing is sent
     }
+    const warning = warned ? null : warnBefore();
+    if (warning) {
+      notice.textContent = `${warning} Press ${submit.textContent} again to go on.`;
+      notice.hidden = false;
+      warned = true;
+      return;
+    }
+    warned = false;
+    notice.hidden = true;
     submit.disabled = true;
     answerBox.textContent = 'Sending…';
     try {
