@@ -38,7 +38,10 @@ test('the README page shows the server\'s answer as the person types, and sends 
   assert.equal(expected.ok, false);
   assert.equal(await page.locator('#problem').textContent(), `${expected.error.code} (${expected.status}): ${expected.error.message}`);
   await code.press('Enter');
-  await page.waitForTimeout(200);
+  // A marker fetched after the press arrives after anything the press sent.
+  const marker = page.waitForRequest((r) => r.url().endsWith('?marker'));
+  await page.evaluate(() => fetch('/index.html?marker'));
+  await marker;
   assert.deepStrictEqual(sent, [], 'an invalid body is not sent');
 
   await code.fill('ABCD-EFGH-JKMN');

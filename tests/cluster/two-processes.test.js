@@ -104,9 +104,10 @@ test('serve --workers 2: both workers answer on one port', async (t) => {
   const token = await c.token(id);
   const responses = await Promise.all(Array.from({ length: 40 }, () => call(s.url, 'GET', `/v1/users/${id}/mfa`, { token })));
   assert.ok(responses.every((r) => r.status === 200));
-  await new Promise((r) => setTimeout(r, 300)); // let the second worker's line arrive
-  const pids = new Set([...s.output().matchAll(/"pid":(\d+)[^\n]*Server listening/g)].map((m) => m[1]));
-  assert.equal(pids.size, 2, 'two workers listening');
+  // Each worker writes its line when it listens: wait for the second.
+  const pids = () => new Set([...s.output().matchAll(/"pid":(\d+)[^\n]*Server listening/g)].map((m) => m[1]));
+  while (pids().size < 2) await new Promise((resolve) => s.child.stdout.once('data', resolve));
+  assert.equal(pids().size, 2, 'two workers listening');
 });
 
 test('serve --workers 2: a worker killed during a stream of new connections leaves none waiting', async (t) => {
