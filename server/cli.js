@@ -8,7 +8,7 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, requireProductionSettings, SETTINGS } from './config.js';
+import { ConfigError, loadConfig, requireProductionSettings, settingError, SETTINGS } from './config.js';
 import { openStore } from './store/index.js';
 import { demoConfig, isLoopback } from './demo/settings.js';
 
@@ -106,9 +106,16 @@ function commandConfig(values) {
 async function withStore(values, fn, command) {
   const config = commandConfig(values);
   requirePeers(command, [DRIVERS[config.db.kind]]);
-  const store = await openStore(config.db);
+  let store;
+  let applied;
   try {
-    const applied = await store.migrate();
+    store = await openStore(config.db);
+    applied = await store.migrate();
+  } catch (error) {
+    await store?.close().catch(() => {});
+    throw settingError('db', error);
+  }
+  try {
     return await fn(store, applied);
   } finally {
     await store.close();

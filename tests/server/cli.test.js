@@ -70,3 +70,10 @@ test('production serve refuses to start without keys, pepper or token settings, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a database that does not answer is named, not an unexpected error', () => {
+  const out = spawnSync(process.execPath, [cli, 'migrate'], { encoding: 'utf8', env: { PATH: process.env.PATH, IDENTITY_MFA_DB: 'postgres://mfa:hunter2@127.0.0.1:1/mfa' } });
+  assert.equal(out.status, 2);
+  assert.match(out.stderr, /^identity-mfa: IDENTITY_MFA_DB \(--db\): .*ECONNREFUSED/);
+  assert.ok(!out.stderr.includes('hunter2'));
+});
