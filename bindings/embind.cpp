@@ -2,6 +2,8 @@
 // values out, errors as catalog codes, nothing thrown across. The ergonomic
 // API lives in js/.
 #include <emscripten/bind.h>
+#include <emscripten/em_js.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <cmath>
@@ -18,6 +20,17 @@
 #include "identity_mfa/recovery_codes.h"
 #include "identity_mfa/request.h"
 
+// The host's cryptography, through one JS function: js/api.js sets
+// Module.identityMfaHost to the host of the call in progress (a user's host,
+// wrapped so that nothing it throws crosses into wasm). `kind`: 0-2
+// HMAC-SHA1/256/512 of message b under key a; 3 the peppered hash of a;
+// 4 seal secret b for owner a; 5 open sealed b for owner a. It writes its
+// answer at `out` (at most `cap` bytes) and returns the length, or -1 when
+// the host failed.
+EM_JS(int, identity_mfa_host_call, (int kind, const char* a, int a_len, const char* b, int b_len, char* out, int cap), {
+  return Module['identityMfaHost'](kind, a, a_len, b, b_len, out, cap);
+});
+
 namespace identity_mfa {
 namespace {
 
@@ -29,40 +42,29 @@ val bytes_to_js(std::string_view bytes) {
   return val::global("Uint8Array").new_(view);  // a copy, safe after memory grows
 }
 
-// CryptoHost over a JS object {hmac(alg, key, message), pepperedHash(message)}
-// and, for a host that seals, {seal(context, secret), open(context, sealed)},
-// each returning a Uint8Array, or null on failure. js/ wraps user hosts so
-// that they never throw into wasm.
-class JsHost : public CryptoHost {
+class ExportHost : public CryptoHost {
  public:
-  explicit JsHost(val host) : host_(std::move(host)), seals_(!host_["seal"].isUndefined()) {}
-
-  std::optional<std::string> hmac(HashAlg alg, std::string_view key,
-                                  std::string_view message) override {
-    return to_bytes(host_.call<val>("hmac", std::string(hash_alg_name(alg)), view(key), view(message)));
+  explicit ExportHost(bool seals) : seals_(seals) {}
+  std::optional<std::string> hmac(HashAlg alg, std::string_view key, std::string_view message) override {
+    return call(static_cast<int>(alg), key, message);
   }
-  std::optional<std::string> peppered_hash(std::string_view message) override {
-    return to_bytes(host_.call<val>("pepperedHash", view(message)));
-  }
+  std::optional<std::string> peppered_hash(std::string_view message) override { return call(3, message, {}); }
   bool seals() const override { return seals_; }
-  std::optional<std::string> seal(std::string_view context, std::string_view secret) override {
-    return to_bytes(host_.call<val>("seal", view(context), view(secret)));
+  std::optional<std::string> seal(std::string_view owner, std::string_view secret) override {
+    return call(4, owner, secret);
   }
-  std::optional<std::string> open(std::string_view context, std::string_view sealed) override {
-    return to_bytes(host_.call<val>("open", view(context), view(sealed)));
+  std::optional<std::string> open(std::string_view owner, std::string_view sealed) override {
+    return call(5, owner, sealed);
   }
 
  private:
-  static val view(std::string_view bytes) {
-    return val(emscripten::typed_memory_view(bytes.size(),
-                                             reinterpret_cast<const uint8_t*>(bytes.data())));
+  static std::optional<std::string> call(int kind, std::string_view a, std::string_view b) {
+    char out[1024];  // an HMAC is at most 64 bytes, a sealed secret about 100
+    int n = identity_mfa_host_call(kind, a.data(), static_cast<int>(a.size()), b.data(),
+                                   static_cast<int>(b.size()), out, static_cast<int>(sizeof out));
+    if (n < 0 || n > static_cast<int>(sizeof out)) return std::nullopt;
+    return std::string(out, static_cast<size_t>(n));
   }
-  static std::optional<std::string> to_bytes(const val& result) {
-    if (!result.instanceof(val::global("Uint8Array"))) return std::nullopt;
-    std::vector<uint8_t> bytes = emscripten::convertJSArrayToNumberVector<uint8_t>(result);
-    return std::string(bytes.begin(), bytes.end());
-  }
-  val host_;
   bool seals_;
 };
 
@@ -84,7 +86,7 @@ class JsHost : public CryptoHost {
 //            once; offsets and lengths are in UTF-16 units.
 // Known field names (id >= 0) are never sent: JS has them. Neither are the
 // reasons an error gives: text length kReasonMark says text start is an index
-// into reasons(), which JS reads once.
+// into the contract's REASONS, which JS has.
 // Pointers stay valid until the next call.
 struct ValidationSlot {
   RequestValidator validator;
@@ -181,45 +183,46 @@ uintptr_t validate_input(int route, size_t len, size_t limit) {
 }
 
 // ---- The state machine: one call per request --------------------------------
+//
+// No embind on this path (its object marshalling cost more than a status
+// decision): JS writes the body, the state and the user's and settings'
+// strings into the input buffer, one after another, and the numbers into
+// DecideParams; identity_mfa_decide() answers in DecideAnswer, whose texts
+// stay in wasm memory until the next decision. js/api.js is the other half.
 
-std::string read_string(const val& object, const char* key, std::string fallback = "") {
-  val v = object[key];
-  return v.isString() ? v.as<std::string>() : fallback;
-}
+// Written by JS before each call.
+struct DecideParams {
+  double now_ms;
+  double pending_ttl_ms;  // > 0 overrides the default
+  int32_t op;
+  int32_t flags;          // kFlag* below
+  // Byte lengths of the texts laid end to end in the input buffer.
+  int32_t lengths[8];     // body, state, user id, username, email, phone, issuer, random
+  int32_t algorithm;      // HashAlg, or -1 for the default
+  int32_t digits;         // 0 for the default
+  int32_t period;         // 0 for the default
+  int32_t body_limit;     // -1 for the default
+};
+constexpr int32_t kFlagAdmin = 1, kFlagStepUp = 2, kFlagUser = 4, kFlagSeals = 8;
 
-// A number member as an integer, or `fallback` when it is absent, not a
-// finite number, or outside Int's range: a float-to-int conversion of NaN or
-// of an out-of-range value would trap in wasm.
-template <class Int>
-Int read_number(const val& object, const char* key, Int fallback) {
-  val v = object[key];
-  if (!v.isNumber()) return fallback;
-  double d = v.as<double>();
-  if (!std::isfinite(d) || d < static_cast<double>(std::numeric_limits<Int>::min()) ||
-      d >= static_cast<double>(std::numeric_limits<Int>::max())) {
-    return fallback;
-  }
-  return static_cast<Int>(d);
-}
+// Read by JS after each call.
+struct DecideAnswer {
+  int32_t status;
+  int32_t error;          // 1 + catalog index, or 0
+  double retry_after;
+  uint32_t body, body_length;
+  uint32_t state, state_length;  // state 0: unchanged
+  int32_t method;         // MfaType, 3 for a recovery code, -1 for none
+  int32_t channel;        // MfaType of the outbound message, or -1
+  uint32_t to, to_length, text, text_length;
+  int32_t audit_count;
+  int32_t audit[16];      // AuditEvent
+};
 
-Settings read_settings(const val& js) {
-  Settings s;
-  if (js.isUndefined() || js.isNull()) return s;
-  s.issuer = read_string(js, "issuer", s.issuer);
-  if (auto alg = parse_hash_alg(read_string(js, "algorithm", "SHA1"))) s.totp.alg = *alg;
-  s.totp.digits = read_number<int>(js, "digits", s.totp.digits);
-  s.totp.period = read_number<int>(js, "period", s.totp.period);
-  s.pending_ttl_ms = read_number<int64_t>(js, "pendingTtlMs", s.pending_ttl_ms);
-  s.body_limit = read_number<size_t>(js, "bodyLimit", s.body_limit);
-  return s;
-}
-
-// The body and the state (~1 KB) arrive in wasm memory, written by JS with
-// TextEncoder.encodeInto, and the response body and new state leave as
-// (pointer, length) read by a Buffer or TextDecoder: embind's std::string
-// conversions walk every byte in JS, which was a third of a status call.
 struct DecideSlot {
-  std::string input;  // the body's bytes, then the state's
+  std::string input;  // the texts, end to end
+  DecideParams params;
+  DecideAnswer answer;
   Decision last;      // kept until the next decision, while JS reads it
 };
 
@@ -234,86 +237,89 @@ uintptr_t decide_buffer(size_t capacity) {
   return reinterpret_cast<uintptr_t>(s.input.data());
 }
 
-val memory_string(const std::string& text) {
-  val out = val::object();
-  out.set("ptr", static_cast<double>(reinterpret_cast<uintptr_t>(text.data())));
-  out.set("length", static_cast<double>(text.size()));
-  return out;
+uint32_t address(const std::string& text) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(text.data())); }
+
+int32_t type_index(std::string_view name) {
+  if (name == "recovery") return kMfaTypeCount;
+  auto type = parse_mfa_type(name);
+  return type ? static_cast<int32_t>(*type) : -1;
 }
 
-val decide_js(val input, val host) {
-  auto& slot = decide_slot();
-  int op = read_number<int>(input, "op", -1);
-  if (op < 0 || op >= kOperationCount) op = static_cast<int>(Operation::kStatus);
-  auto body_length = read_number<size_t>(input, "bodyLength", 0);
-  auto state_length = read_number<size_t>(input, "stateLength", 0);
-  std::string random;
-  if (input["random"].instanceof(val::global("Uint8Array"))) random = input["random"].as<std::string>();
+// Settings from the params: each left at its default when not given; a value
+// out of range is passed on, for the core to refuse (IDE-0045).
+Settings read_settings(const DecideParams& p, std::string_view issuer) {
+  Settings s;
+  if (!issuer.empty()) s.issuer = std::string(issuer);
+  if (p.algorithm >= 0 && p.algorithm <= static_cast<int32_t>(HashAlg::kSha512)) s.totp.alg = static_cast<HashAlg>(p.algorithm);
+  if (p.digits != 0) s.totp.digits = p.digits;
+  if (p.period != 0) s.totp.period = p.period;
+  if (p.pending_ttl_ms > 0 && p.pending_ttl_ms < 1e15) s.pending_ttl_ms = static_cast<int64_t>(p.pending_ttl_ms);
+  if (p.body_limit >= 0) s.body_limit = static_cast<size_t>(p.body_limit);
+  return s;
+}
 
+uintptr_t decide_now() {
+  auto& slot = decide_slot();
+  const DecideParams& p = slot.params;
+  std::string_view texts[8];
+  size_t at = 0;
+  bool fits = true;
+  for (int i = 0; i < 8; ++i) {
+    size_t length = p.lengths[i] < 0 ? 0 : static_cast<size_t>(p.lengths[i]);
+    fits = fits && p.lengths[i] >= 0 && length <= slot.input.size() - at;
+    if (!fits) break;
+    texts[i] = std::string_view(slot.input.data() + at, length);
+    at += length;
+  }
   Decision& d = slot.last;
-  if (body_length > slot.input.size() || state_length > slot.input.size() - body_length) {
+  int op = p.op;
+  if (!fits || op < 0 || op >= kOperationCount || !std::isfinite(p.now_ms)) {
     // Cannot happen through js/api.js. Never decide on a state not fully
     // read: that could overwrite a user's real state.
     d = Decision{};
-    d.status = catalog_entry(ErrorCode::kInternal).status;
     d.error = ErrorCode::kInternal;
+    d.status = catalog_entry(ErrorCode::kInternal).status;
     d.body = error_body(ErrorCode::kInternal, {});
   } else {
     DecisionInput in;
     in.op = static_cast<Operation>(op);
-    in.body = std::string_view(slot.input.data(), body_length);
-    in.state = std::string_view(slot.input.data() + body_length, state_length);
-    in.now_ms = read_number<int64_t>(input, "now", 0);
-    in.admin = input["admin"].isTrue();
-    in.step_up = input["stepUp"].isTrue();
-    in.random = random;
-    val user = input["user"];
-    if (user.isUndefined() || user.isNull()) {
-      in.user.exists = false;
-    } else {
-      in.user.id = read_string(user, "id");
-      in.user.username = read_string(user, "username");
-      in.user.email = read_string(user, "email");
-      in.user.phone = read_string(user, "phone");
-    }
-    in.settings = read_settings(input["settings"]);
-
-    JsHost js_host(host);
+    in.body = texts[0];
+    in.state = texts[1];
+    in.now_ms = static_cast<int64_t>(p.now_ms);
+    in.admin = (p.flags & kFlagAdmin) != 0;
+    in.step_up = (p.flags & kFlagStepUp) != 0;
+    in.random = texts[7];
+    in.user.exists = (p.flags & kFlagUser) != 0;
+    in.user.id = std::string(texts[2]);
+    in.user.username = std::string(texts[3]);
+    in.user.email = std::string(texts[4]);
+    in.user.phone = std::string(texts[5]);
+    in.settings = read_settings(p, texts[6]);
+    ExportHost host((p.flags & kFlagSeals) != 0);
     static DecisionScratch* scratch = new DecisionScratch();  // lives as long as the module
-    d = decide(in, js_host, *scratch);
+    d = decide(in, host, *scratch);
   }
 
-  val out = val::object();
-  out.set("status", d.status);
-  out.set("error", d.error == ErrorCode::kNone ? val::null() : val(std::string(catalog_entry(d.error).code)));
-  out.set("body", memory_string(d.body));
-  out.set("retryAfter", static_cast<double>(d.retry_after_s));
-  out.set("newState", d.state_changed ? memory_string(d.new_state) : val::null());
-  out.set("mfaType", d.mfa_type.empty() ? val::null() : val(d.mfa_type));
-  val audit = val::array();
-  for (const auto& event : d.audit) audit.call<void>("push", event);
-  out.set("audit", audit);
-  if (d.outbound.channel.empty()) {
-    out.set("outbound", val::null());
-  } else {
-    val message = val::object();
-    message.set("channel", d.outbound.channel);
-    message.set("to", d.outbound.to);
-    message.set("text", d.outbound.text);
-    out.set("outbound", message);
-  }
-  return out;
+  DecideAnswer& a = slot.answer;
+  a.status = d.status;
+  a.error = d.error == ErrorCode::kNone ? 0 : static_cast<int32_t>(&catalog_entry(d.error) - catalog_begin()) + 1;
+  a.retry_after = static_cast<double>(d.retry_after_s);
+  a.body = address(d.body);
+  a.body_length = static_cast<uint32_t>(d.body.size());
+  a.state = d.state_changed ? address(d.new_state) : 0;
+  a.state_length = d.state_changed ? static_cast<uint32_t>(d.new_state.size()) : 0;
+  a.method = type_index(d.mfa_type);
+  a.channel = d.outbound.channel.empty() ? -1 : type_index(d.outbound.channel);
+  a.to = address(d.outbound.to);
+  a.to_length = static_cast<uint32_t>(d.outbound.to.size());
+  a.text = address(d.outbound.text);
+  a.text_length = static_cast<uint32_t>(d.outbound.text.size());
+  a.audit_count = static_cast<int32_t>(std::min<size_t>(d.audit.size(), 16));
+  for (int i = 0; i < a.audit_count; ++i) a.audit[i] = static_cast<int32_t>(d.audit[static_cast<size_t>(i)]);
+  return reinterpret_cast<uintptr_t>(&a);
 }
 
 // ---- Catalog and primitives (tests, tools, vectors) --------------------------
-
-val reasons_js() {
-  val list = val::array();
-  for (int i = 0; i < kReasonCount; ++i) {
-    list.call<void>("push", std::string(reason_text(static_cast<Reason>(i))));
-  }
-  return list;
-}
 
 val catalog_js() {
   val list = val::array();
@@ -329,10 +335,10 @@ val catalog_js() {
   return list;
 }
 
-val hotp_js(std::string alg_name, std::string key, double counter, int digits, val host) {
+val hotp_js(std::string alg_name, std::string key, double counter, int digits) {
   auto alg = parse_hash_alg(alg_name);
   if (!alg) return val::null();
-  JsHost js_host(host);
+  ExportHost js_host(false);
   if (!std::isfinite(counter) || counter < 0 || counter >= 18446744073709551616.0) return val::null();
   auto code = hotp(js_host, *alg, key, static_cast<uint64_t>(counter), digits);
   return code ? val(*code) : val::null();
@@ -368,8 +374,8 @@ val stored_secrets_js(std::string state) {
   return list;
 }
 
-val reseal_state_js(std::string state, std::string context, val host) {
-  JsHost js_host(host);
+val reseal_state_js(std::string state, std::string context) {
+  ExportHost js_host(true);
   auto resealed = reseal_state(state, context, js_host);
   return resealed ? val(*resealed) : val::null();
 }
@@ -379,9 +385,7 @@ val reseal_state_js(std::string state, std::string context, val host) {
 
 EMSCRIPTEN_BINDINGS(identity_mfa) {
   using namespace identity_mfa;
-  emscripten::function("decide", &decide_js);
   emscripten::function("catalog", &catalog_js);
-  emscripten::function("reasons", &reasons_js);
   emscripten::function("hotp", &hotp_js);
   emscripten::function("base32Encode", &base32_encode_js);
   emscripten::function("base32Decode", &base32_decode_js);
@@ -408,8 +412,13 @@ uintptr_t identity_mfa_input_buffer(size_t capacity) {
 uintptr_t identity_mfa_validate_input(int route, size_t len, size_t limit) {
   return identity_mfa::validate_input(route, len, limit);
 }
-// Where JS writes a decision's body and state (decide_js above).
+// A decision (DecideParams and DecideAnswer above): where JS writes its texts
+// and its numbers, and the call.
 uintptr_t identity_mfa_decide_buffer(size_t capacity) {
   return identity_mfa::decide_buffer(capacity);
 }
+uintptr_t identity_mfa_decide_params() {
+  return reinterpret_cast<uintptr_t>(&identity_mfa::decide_slot().params);
+}
+uintptr_t identity_mfa_decide() { return identity_mfa::decide_now(); }
 }

@@ -64,6 +64,15 @@ export const REASONS = [
 ];
 
 /**
+ * The audit events a decision records (the core's AuditEvent, in order).
+ * The relay adds message.delivered and message.failed (server/relay.js).
+ */
+export const AUDIT_EVENTS = [
+  'setup', 'setup.refused', 'verify.ok', 'verify.failed', 'enable.ok', 'enable.failed', 'lock',
+  'disable', 'disable.failed', 'regenerate', 'regenerate.failed', 'challenge.sent', 'check.ok', 'check.failed',
+];
+
+/**
  * Every field a request body may hold, in the order errors name them (the
  * upstream schema's order). All are strings; `null` and `""` count as
  * absent. `format` is checked at step 9 (the reason is given when it fails):

@@ -1,6 +1,6 @@
 // The ergonomic API over one instance of the wasm module.
 import { catalog, errorBody } from './catalog.js';
-import { DEFAULT_BODY_LIMIT, FIELDS, OPERATIONS, RANDOM_OPERATIONS, REASONS, ROUTES } from './contract.js';
+import { AUDIT_EVENTS, DEFAULT_BODY_LIMIT, FIELDS, MFA_TYPES, OPERATIONS, RANDOM_OPERATIONS, REASONS, ROUTES, TOTP } from './contract.js';
 import { createStringReader, writeBody, isBody, utf8Bound } from './strings.js';
 
 // The validation buffer lives in wasm memory: keep it to what a request can be.
@@ -103,10 +103,9 @@ function guardHost(host) {
     }
     return null;
   };
-  wrapper = { hmac: guard('hmac'), pepperedHash: guard('pepperedHash') };
+  wrapper = { hmac: guard('hmac'), pepperedHash: guard('pepperedHash'), seals: false };
   if (typeof host.seal === 'function' && typeof host.open === 'function') {
-    wrapper.seal = guard('seal');
-    wrapper.open = guard('open');
+    Object.assign(wrapper, { seal: guard('seal'), open: guard('open'), seals: true });
   }
   guarded.set(host, Object.freeze(wrapper));
   return wrapper;
@@ -118,23 +117,132 @@ function checkHost(host) {
   }
 }
 
-function makeDecide(module) {
+// The core calls its host through one function (bindings/embind.cpp,
+// identity_mfa_host_call): kind 0-2 an HMAC, 3 the peppered hash, 4 seal,
+// 5 open. The answer goes to wasm memory at `out`; its length comes back.
+const HMAC_ALGORITHMS = TOTP.algorithms;
+function connectHost(module) {
+  let current = null;
+  module.identityMfaHost = (kind, a, aLength, b, bLength, out, capacity) => {
+    const heap = module.HEAPU8;
+    const first = heap.subarray(a, a + aLength);
+    const second = heap.subarray(b, b + bLength);
+    let bytes;
+    if (kind < 3) bytes = current.hmac(HMAC_ALGORITHMS[kind], first, second);
+    else if (kind === 3) bytes = current.pepperedHash(first);
+    else if (kind === 4) bytes = current.seal?.(first, second);
+    else bytes = current.open?.(first, second);
+    if (!(bytes instanceof Uint8Array) || bytes.length > capacity) return -1;
+    module.HEAPU8.set(bytes, out); // after the call: a host cannot grow wasm memory, but read afresh
+    return bytes.length;
+  };
+  /** Runs fn() with `host` as the core's host; returns what fn returns, and the host's first failure. */
+  return (host, fn) => {
+    current = guardHost(host);
+    hostError = null;
+    try {
+      return fn(current);
+    } finally {
+      current = null;
+    }
+  };
+}
+
+// A decision's answer. `body` and `error` are parsed on first use: a server
+// sends `bodyText` as it is and never needs them.
+class Decision {
+  constructor(fields) {
+    Object.assign(this, fields);
+  }
+
+  get body() {
+    const body = JSON.parse(this.bodyText);
+    Object.defineProperty(this, 'body', { value: body, enumerable: true });
+    return body;
+  }
+
+  /** The error body (as validation gives it), or null on success. */
+  get error() {
+    return this.errorIndex === 0 ? null : this.body;
+  }
+
+  toJSON() {
+    const { errorIndex, ...rest } = this;
+    return { ...rest, body: this.body, error: this.error };
+  }
+}
+
+const FLAG_ADMIN = 1;
+const FLAG_STEP_UP = 2;
+const FLAG_USER = 4;
+const FLAG_SEALS = 8;
+const METHODS = [...MFA_TYPES, 'recovery'];
+
+function makeDecide(module, withHost) {
   let capacity = 0;
   let inputPtr = 0;
   const readString = createStringReader(module, 'utf8');
-  const read = (text) => readString(text.ptr, text.length);
+  const params = module._identity_mfa_decide_params() >>> 0;
+  const empty = new Uint8Array(0);
 
-  // The body, then the state, into the core's input buffer (bindings/embind.cpp).
-  function writeInput(body, state) {
-    const need = utf8Bound(body) + utf8Bound(state);
+  // The texts, end to end, into the core's input buffer (bindings/embind.cpp:
+  // body, state, user id, username, email, phone, issuer, random bytes).
+  function writeInput(texts) {
+    let need = 0;
+    for (const text of texts) need += utf8Bound(text);
     if (need > capacity) {
       inputPtr = module._identity_mfa_decide_buffer(need) >>> 0;
       capacity = need;
     }
     const heap = module.HEAPU8; // after the call: it may have grown memory
-    const bodyLength = writeBody(heap, inputPtr, capacity, body);
-    const stateLength = writeBody(heap, inputPtr + bodyLength, capacity - bodyLength, state);
-    return { bodyLength, stateLength };
+    const lengths = module.HEAP32;
+    let at = inputPtr;
+    texts.forEach((text, i) => {
+      const length = writeBody(heap, at, inputPtr + capacity - at, text);
+      lengths[(params >> 2) + 6 + i] = length;
+      at += length;
+    });
+  }
+
+  function writeParams(op, input, flags) {
+    const settings = input.settings ?? {};
+    const int = (value, fallback) => (Number.isSafeInteger(value) && value >= 0 && value <= 0x7fffffff ? value : fallback);
+    module.HEAPF64[params >> 3] = input.now ?? Date.now();
+    module.HEAPF64[(params >> 3) + 1] = typeof settings.pendingTtlMs === 'number' && Number.isFinite(settings.pendingTtlMs) ? settings.pendingTtlMs : 0;
+    const words = module.HEAP32;
+    const at = params >> 2;
+    words[at + 4] = op;
+    words[at + 5] = flags;
+    words[at + 14] = HMAC_ALGORITHMS.indexOf(settings.algorithm);
+    words[at + 15] = Number.isSafeInteger(settings.digits) ? settings.digits : 0;
+    words[at + 16] = Number.isSafeInteger(settings.period) && Math.abs(settings.period) <= 0x7fffffff ? settings.period : 0;
+    words[at + 17] = int(settings.bodyLimit, -1);
+  }
+
+  // The answer block (DecideAnswer): read before anything else can call
+  // into the core, whose texts live in its memory until the next decision.
+  function readAnswer(at) {
+    const words = module.HEAP32;
+    const w = at >> 2;
+    const status = words[w];
+    const errorIndex = words[w + 1];
+    const text = (i) => readString(words[w + i] >>> 0, words[w + i + 1] >>> 0);
+    const method = words[w + 8];
+    const channel = words[w + 9];
+    const audit = [];
+    for (let i = 0; i < words[w + 14]; i++) audit.push(AUDIT_EVENTS[words[w + 15 + i]]);
+    return new Decision({
+      ok: status === 200,
+      status,
+      errorIndex,
+      bodyText: text(4),
+      retryAfter: module.HEAPF64[(at >> 3) + 1],
+      newState: words[w + 6] === 0 ? null : text(6),
+      outbound: channel < 0 ? null : { channel: MFA_TYPES[channel], to: text(10), text: text(12) },
+      mfaType: method < 0 ? null : METHODS[method],
+      audit,
+      hostError: null,
+    });
   }
 
   return function decide(operation, input = {}, host) {
@@ -142,58 +250,36 @@ function makeDecide(module) {
     if (op < 0) throw new TypeError(`unknown operation: ${operation}`);
     checkHost(host);
     checkDecisionInput(input);
-    hostError = null;
     const random = input.random ?? (RANDOM_OPERATIONS.includes(operation) ? host.randomBytes?.(module.randomBytesNeeded) : undefined);
-    const { bodyLength, stateLength } = writeInput(input.body ?? '', input.state ?? '');
-    const d = module.decide(
-      {
-        op,
-        bodyLength,
-        stateLength,
-        now: input.now ?? Date.now(),
-        admin: input.admin === true,
-        stepUp: input.stepUp === true,
-        random,
-        user: input.user ?? null,
-        settings: input.settings,
-      },
-      guardHost(host),
-    );
-    const failure = hostError;
-    hostError = null;
-    // Read before anything else can call into the core: the texts live in
-    // its memory until the next decision.
-    const bodyText = read(d.body);
-    const newState = d.newState === null ? null : read(d.newState);
-    const body = JSON.parse(bodyText);
-    return {
-      ok: d.status === 200,
-      status: d.status,
-      error: d.error === null ? null : body, // the error body, as validation gives it
-      body,
-      bodyText,
-      retryAfter: d.retryAfter,
-      newState,
-      outbound: d.outbound,
-      mfaType: d.mfaType,
-      audit: d.audit,
-      hostError: failure,
-    };
+    const user = input.user ?? null;
+    const str = (value) => (typeof value === 'string' ? value : '');
+    const issuer = str(input.settings?.issuer);
+    writeInput([input.body ?? '', input.state ?? '', str(user?.id), str(user?.username), str(user?.email), str(user?.phone), issuer,
+      random instanceof Uint8Array ? random : empty]);
+    return withHost(host, (guardedHost) => {
+      const flags = (input.admin === true ? FLAG_ADMIN : 0) | (input.stepUp === true ? FLAG_STEP_UP : 0) |
+        (user ? FLAG_USER : 0) | (guardedHost.seals ? FLAG_SEALS : 0);
+      writeParams(op, input, flags);
+      const decision = readAnswer(module._identity_mfa_decide() >>> 0);
+      decision.hostError = hostError;
+      return decision;
+    });
   };
 }
 
 /** Builds the public API over an instantiated module. */
 export function createApi(module) {
   const { validateRequest, forRoute } = makeValidate(module);
+  const withHost = connectHost(module);
   return Object.freeze({
     validateRequest,
     ...Object.fromEntries(ROUTES.map((route) => [validatorName(route), forRoute(route)])),
-    decide: makeDecide(module),
+    decide: makeDecide(module, withHost),
     randomBytesNeeded: module.randomBytesNeeded,
     // Primitives, for tests and tools.
     coreCatalog: () => module.catalog(),
     hotp: (algorithm, key, counter, digits, host) =>
-      module.hotp(algorithm, key, counter, digits, guardHost(host)),
+      withHost(host, () => module.hotp(algorithm, key, counter, digits)),
     base32Encode: (bytes, pad = false) => module.base32Encode(bytes, pad),
     base32Decode: (text) => module.base32Decode(text),
     otpauthUrl: ({ issuer, account, secret, algorithm = 'SHA1', digits = 6, period = 30 }) =>
@@ -205,7 +291,7 @@ export function createApi(module) {
     storedSecrets: (state) => module.storedSecrets(state),
     resealState(state, userId, host) {
       checkHost(host);
-      return module.resealState(state, userId, guardHost(host));
+      return withHost(host, () => module.resealState(state, userId));
     },
   });
 }

@@ -5,6 +5,7 @@ export type Operation = "status" | "setup" | "verify" | "enable" | "preferred" |
 export type Route = "setup" | "verify" | "enable" | "preferred" | "disable" | "recovery-codes" | "challenge" | "check";
 export type FieldName = "passcode" | "recoveryCode" | "mfaType" | "secret" | "countryCode";
 export type ErrorCode = "IDE-0001" | "IDE-0003" | "IDE-0004" | "IDE-0006" | "IDE-0007" | "IDE-0008" | "IDE-0009" | "IDE-0013" | "IDE-0040" | "IDE-0043" | "IDE-0044" | "IDE-0045" | "IDE-1003" | "IDE-0901" | "IDE-0902" | "IDE-0903" | "IDE-0904" | "IDE-0905" | "IDE-0906" | "IDE-0907" | "IDE-0908" | "IDE-0909";
+export type AuditEventName = "setup" | "setup.refused" | "verify.ok" | "verify.failed" | "enable.ok" | "enable.failed" | "lock" | "disable" | "disable.failed" | "regenerate" | "regenerate.failed" | "challenge.sent" | "check.ok" | "check.failed";
 export type TotpAlgorithm = "SHA1" | "SHA256" | "SHA512";
 export type TotpDigits = 6 | 8;
 
@@ -24,6 +25,7 @@ export declare const MFA_TYPES: readonly MfaType[];
 export declare const FIELDS: readonly FieldName[];
 export declare const REASONS: readonly string[];
 export declare const OPERATIONS: readonly Operation[];
+export declare const AUDIT_EVENTS: readonly AuditEventName[];
 export declare const ROUTES: readonly Route[];
 export declare const RANDOM_OPERATIONS: readonly Operation[];
 export declare const ENDPOINTS: ReadonlyArray<{ operation: Operation; method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; operationId: string }>;

@@ -8,6 +8,8 @@ export const MFA_TYPES = Object.freeze(["app","email","sms"]);
 export const FIELDS = Object.freeze(["passcode","recoveryCode","mfaType","secret","countryCode"]);
 /** Reasons an error gives for a field, in the core's order. */
 export const REASONS = Object.freeze(["unexpected field","required","required when mfaType is app","must be a string","must be 6 to 8 ASCII digits","must be two ASCII letters","must be at most 128 characters","must be at most 64 characters","send only one of passcode and recoveryCode","send one of passcode and recoveryCode","only the app factor can be disabled with a passcode","duplicate field","required with passcode"]);
+/** The audit events a decision records, in the core's order. */
+export const AUDIT_EVENTS = Object.freeze(["setup","setup.refused","verify.ok","verify.failed","enable.ok","enable.failed","lock","disable","disable.failed","regenerate","regenerate.failed","challenge.sent","check.ok","check.failed"]);
 /** The operations decide() takes, in the core's order. */
 export const OPERATIONS = Object.freeze(["status","setup","verify","enable","preferred","disable","recovery-codes","challenge","check"]);
 /** The operations that consume random bytes (decide() then takes `random` or host.randomBytes()). */

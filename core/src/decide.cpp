@@ -80,7 +80,7 @@ class Decider {
     state_.failures = 0;
   }
   void changed() { d_.state_changed = true; }
-  void audit(const char* event) { d_.audit.emplace_back(event); }
+  void audit(AuditEvent event) { d_.audit.push_back(event); }
 
   // Checks shared by operations; each returns false after fail().
   bool check_unlocked();
@@ -115,7 +115,7 @@ void Decider::fail_attempt(ErrorCode code) {
   if (++state_.failures >= kMaxFailures) {
     state_.failures = 0;
     state_.locked_until = in_.now_ms + kLockMs;
-    audit("lock");
+    audit(AuditEvent::kLock);
     fail_locked(state_.locked_until);
     return;
   }
@@ -307,7 +307,7 @@ void Decider::setup(MfaType type) {
   // would let a stolen token replace the recovery codes and then turn the
   // user's own factor off.
   if (state_.any_enabled() && !stepped_up()) {
-    audit("setup.refused");
+    audit(AuditEvent::kSetupRefused);
     return fail(ErrorCode::kStepUpRequired);
   }
   const std::string& to = address(type);
@@ -341,7 +341,7 @@ void Decider::setup(MfaType type) {
 
   old = std::move(p);
   changed();
-  audit("setup");
+  audit(AuditEvent::kSetup);
   ok(w.take());
 }
 
@@ -365,7 +365,7 @@ void Decider::verify(MfaType type) {
   p.verified = true;
   succeed_attempt();
   changed();
-  audit("verify.ok");
+  audit(AuditEvent::kVerifyOk);
   ok(R"({"verified":true})");
 }
 
@@ -409,7 +409,7 @@ void Decider::enable(MfaType type) {
   p = Pending{};
   succeed_attempt();
   changed();
-  audit("enable.ok");
+  audit(AuditEvent::kEnableOk);
   ok(R"({"enabled":true})");
 }
 
@@ -459,7 +459,7 @@ void Decider::disable(MfaType type) {
   if (!state_.any_enabled()) state_.recovery_hashes.clear();
   succeed_attempt();
   changed();
-  audit("disable");
+  audit(AuditEvent::kDisable);
   JsonWriter w;
   w.begin_object().key("enabled").boolean(state_.any_enabled()).key("methods");
   write_methods(w);
@@ -488,7 +488,7 @@ void Decider::regenerate() {
   state_.recovery_hashes = std::move(hashes);
   succeed_attempt();
   changed();
-  audit("regenerate");
+  audit(AuditEvent::kRegenerate);
   JsonWriter w;
   w.begin_object().key("recoveryCodes").strings(*codes).end_object();
   ok(w.take());
@@ -509,7 +509,7 @@ void Decider::challenge(MfaType type) {
   if (!check_resend(f.sent_at)) return;
   if (!send_code(type, to, "sign-in", &f.code_hash, &f.sent_at, &f.code_expires_at)) return;
   changed();
-  audit("challenge.sent");
+  audit(AuditEvent::kChallengeSent);
   ok(w.key("sent").boolean(true).key("expiresAt").string(iso_time(f.code_expires_at)).end_object().take());
 }
 
@@ -544,7 +544,7 @@ void Decider::check(std::optional<MfaType> type) {
   succeed_attempt();
   state_.checked_at = in_.now_ms;
   changed();
-  audit("check.ok");
+  audit(AuditEvent::kCheckOk);
   JsonWriter w;
   w.begin_object().key("verified").boolean(true).key("method").string(method);
   w.key("recoveryCodesRemaining").number(static_cast<int64_t>(state_.recovery_hashes.size()));
@@ -625,9 +625,9 @@ Decision Decider::run(MfaState state) {
   }
   // A failed attempt at an operation that proves a factor is audited (the
   // lock it may cause comes after it). A host failure is not an attempt.
-  const char* failed = kOperationFailureEvent[static_cast<int>(in_.op)];
-  if (failed && d_.error != ErrorCode::kNone && d_.error != ErrorCode::kOperationFailed) {
-    d_.audit.insert(d_.audit.begin(), failed);
+  int failed = kOperationFailureEvent[static_cast<int>(in_.op)];
+  if (failed != kNoAuditEvent && d_.error != ErrorCode::kNone && d_.error != ErrorCode::kOperationFailed) {
+    d_.audit.insert(d_.audit.begin(), static_cast<AuditEvent>(failed));
   }
   if (d_.error == ErrorCode::kOperationFailed) {  // nothing half-done, nothing sent, nothing audited
     d_.state_changed = false;

@@ -176,7 +176,9 @@ std::string step_outcome(const Decision& d) {
     w.string(catalog_entry(d.error).code);
   }
   w.key("retryAfter").number(d.retry_after_s);
-  w.key("audit").strings(d.audit);
+  std::vector<std::string> audit;
+  for (AuditEvent e : d.audit) audit.emplace_back(kAuditEventNames[static_cast<int>(e)]);
+  w.key("audit").strings(audit);
   w.key("stateChanged").boolean(d.state_changed);
   w.key("newState");
   if (d.state_changed) {

@@ -94,6 +94,11 @@ inline int field_by_name(std::string_view name) {
   }
 }
 
+// The audit events a decision records.
+enum class AuditEvent : uint8_t { kSetup, kSetupRefused, kVerifyOk, kVerifyFailed, kEnableOk, kEnableFailed, kLock, kDisable, kDisableFailed, kRegenerate, kRegenerateFailed, kChallengeSent, kCheckOk, kCheckFailed };
+constexpr int kAuditEventCount = 14;
+constexpr const char* kAuditEventNames[kAuditEventCount] = {"setup", "setup.refused", "verify.ok", "verify.failed", "enable.ok", "enable.failed", "lock", "disable", "disable.failed", "regenerate", "regenerate.failed", "challenge.sent", "check.ok", "check.failed"};
+
 // The operations the core decides.
 enum class Operation : uint8_t {
   kStatus,  // GET /v1/users/{id}/mfa
@@ -115,8 +120,9 @@ constexpr int kRouteCount = 8;
 constexpr const char* kRouteNames[kRouteCount] = {"setup", "verify", "enable", "preferred", "disable", "recovery-codes", "challenge", "check"};
 // The Route of each Operation, or -1 for one without a body.
 constexpr int kOperationRoute[kOperationCount] = {-1, 0, 1, 2, 3, 4, 5, 6, 7};
-// The audit event of a failed attempt at each Operation, or null.
-constexpr const char* kOperationFailureEvent[kOperationCount] = {nullptr, nullptr, "verify.failed", "enable.failed", nullptr, "disable.failed", "regenerate.failed", nullptr, "check.failed"};
+// The audit event of a failed attempt at each Operation; kNone: none.
+constexpr int kNoAuditEvent = -1;
+constexpr int kOperationFailureEvent[kOperationCount] = {kNoAuditEvent, kNoAuditEvent, static_cast<int>(AuditEvent::kVerifyFailed), static_cast<int>(AuditEvent::kEnableFailed), kNoAuditEvent, static_cast<int>(AuditEvent::kDisableFailed), static_cast<int>(AuditEvent::kRegenerateFailed), kNoAuditEvent, static_cast<int>(AuditEvent::kCheckFailed)};
 // Whether each Operation consumes random bytes.
 constexpr bool kOperationRandom[kOperationCount] = {false, true, false, false, false, false, true, true, false};
 

@@ -73,7 +73,7 @@ struct Decision {
   std::string new_state;
   Outbound outbound;
   std::string mfa_type;             // the type the request concerned, or ""
-  std::vector<std::string> audit;   // events: "setup", "verify.ok", "lock", ...
+  std::vector<AuditEvent> audit;    // in order (kAuditEventNames)
 };
 
 // What a decision works in: parsers and buffers kept between decisions, so
