@@ -1,11 +1,11 @@
 // The sidecar: the MFA routes plus operations (health, metrics, OpenAPI,
 // the demo page), logging with redaction, and 404s from the catalog.
-import Fastify, { LogController } from 'fastify';
+import Fastify from 'fastify';
 import { TIMINGS } from 'identity-mfa/contract';
 import { createVerifier } from './auth.js';
 import { settingError } from './config.js';
 import { sendError } from './errors.js';
-import { logAccess, loggerOptions, requestId } from './logging.js';
+import { createLoggers, logAccess, requestId } from './logging.js';
 import { createMetrics } from './metrics.js';
 import { openApiText } from './openapi.js';
 import { identityMfaRoutes } from './plugin.js';
@@ -43,10 +43,10 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   if (ownsStore) store = await openConfiguredStore(config);
   const metrics = createMetrics();
 
+  const { log, access } = createLoggers(config, logger);
   const app = Fastify({
-    logger: loggerOptions(config, logger),
-    // One access line per request of our own (server/logging.js), not two.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Our own loggers (server/logging.js): one access line per request.
+    logger: false,
     bodyLimit: config.bodyLimit + 1,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -71,7 +71,7 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   });
   app.addHook('onResponse', (request, reply, done) => {
     metrics.record(request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsed / 1000);
-    logAccess(request, reply);
+    logAccess(access, request, reply);
     done();
   });
   // Bodies of anything but the MFA routes are never parsed: a malformed body
@@ -81,7 +81,7 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
 
   let verifier;
   try {
-    verifier = createVerifier(config, clock, { log: app.log });
+    verifier = createVerifier(config, clock, { log });
   } catch (error) {
     if (ownsStore) await store.close();
     throw error;
@@ -90,12 +90,12 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   // The webhook sender's relay delivers what decisions commit to the outbox.
   const sender = createSender(config);
   const leaseMs = 2 * config.webhookTimeoutMs + 5000; // a delivery, and its settling, within it
-  const relay = sender.deliver ? createRelay({ store, deliver: sender.deliver, leaseMs, clock, log: app.log }) : null;
+  const relay = sender.deliver ? createRelay({ store, deliver: sender.deliver, leaseMs, clock, log }) : null;
   relay?.start(relayIntervalMs);
   app.decorate('relay', relay);
   app.addHook('onClose', async () => relay?.stop());
   metrics.watchOutbox(() => store.outboxStats(), clock);
-  await app.register(identityMfaRoutes, { config, store, clock, metrics, verifier, onOutbox: relay ? () => relay.wake() : undefined });
+  await app.register(identityMfaRoutes, { config, store, clock, metrics, verifier, log, onOutbox: relay ? () => relay.wake() : undefined });
 
   app.get('/health/live', async () => ({ status: 'ok' }));
   // Ready: the store takes a commit (a full disk is not ready) and tokens
@@ -113,18 +113,19 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
     // A body over the limit: before anything else is known of the request.
     if (error.statusCode === 413) return sendError(reply, 'IDE-0007', { status: 413 });
     if (request.routeOptions.url === undefined) return sendError(reply, 'IDE-0908');
-    request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+    log.error({ reqId: request.id, err: { message: error.message, code: error.code } }, 'request failed');
     return sendError(reply, 'IDE-0006');
   });
   // The outbox holds live codes: a message is useless once its code has
   // expired, so it goes then (every minute, and on demand). With a relay, a
   // pending one is left for it to settle (and audit) as failed.
   app.decorate('purgeOutbox', () => store.purgeOutbox(new Date(clock() - TIMINGS.codeTtlMs).toISOString(), { all: !relay }));
-  const sweeper = setInterval(() => app.purgeOutbox().catch((error) => app.log.warn({ err: { message: error.message } }, 'outbox purge failed')), 60_000);
+  const sweeper = setInterval(() => app.purgeOutbox().catch((error) => log.warn({ err: { message: error.message } }, 'outbox purge failed')), 60_000);
   sweeper.unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
   if (ownsStore) app.addHook('onClose', async () => store.close());
   app.decorate('store', store);
+  app.decorate('logger', log); // Fastify's app.log is off: this is the sidecar's
   if (demo) demoRoutes(app, { config, userId: demo.userId });
   return app;
 }

@@ -218,16 +218,17 @@ async function serve(values) {
   if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers, config, demo);
 
   const app = await buildApp({ config, demo: demo ? { userId: demo.userId } : false });
-  await app.listen({ host: config.host, port: config.port });
+  const url = await app.listen({ host: config.host, port: config.port });
+  app.logger.info(`Server listening at ${url}`);
   if (demo && cluster.isPrimary) await printDemo(demo, app.server.address());
   if (cluster.isWorker) process.send({ listening: app.server.address() });
   // Graceful shutdown: stop accepting, let in-flight requests finish, close the store.
   for (const signal of ['SIGTERM', 'SIGINT']) {
     process.once(signal, async () => {
-      app.log.info(`${signal}: closing`);
+      app.logger.info(`${signal}: closing`);
       await app.close();
-      app.log.info('closed');
-      await flushLogs(app.log); // the destination is asynchronous: nothing is lost
+      app.logger.info('closed');
+      await flushLogs(app.logger); // the destination is asynchronous: nothing is lost
       process.exit(0);
     });
   }

@@ -164,6 +164,8 @@ export interface Identity { sub: string; admin: boolean; exp: number; nbf?: numb
 /** verify(token) (rejects with code IDE-0008/IDE-0009), and whether keys are loaded. */
 export interface Verifier {
   (token: string): Promise<Identity>;
+  /** The identity of a token verified lately (from the cache), or null. */
+  cached(token: string): Identity | null;
   /** Keys usable (a remote JWKS fetched); tried again while not. */
   ready(): Promise<boolean>;
   /** Fetches remote keys now (a failure is logged). */

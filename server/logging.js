@@ -1,6 +1,13 @@
 // Logs users can live with: pino at the configured level, redaction of
 // every secret, one access line per request (none for health checks and
 // metrics at info), to an asynchronous destination flushed on shutdown.
+//
+// Two loggers share the destination. The access line has a fixed shape that
+// holds no secret (method, route, path without its query, status, ms,
+// request id), so it skips redaction, which pino applies to every line of a
+// logger that has it and which was most of a line's cost. Every other line
+// (errors, start-up, the relay) goes through the redacting one. Fastify's own
+// logger is off: it made a child logger per request.
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 
@@ -17,14 +24,22 @@ const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Fastify's `logger` option. `logger`: false; true (stdout, asynchronous:
- * what `serve` runs); or pino options of a caller's (tests pass a stream).
+ * The sidecar's loggers: { log, access }. `logger`: false (silent); true
+ * (stdout, asynchronous: what `serve` runs); or pino options of a caller's
+ * (tests pass a stream).
  */
-export function loggerOptions(config, logger) {
-  if (logger === false) return false;
-  const base = { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } };
-  if (typeof logger === 'object') return { ...base, ...logger };
-  return { ...base, stream: pino.destination({ dest: 1, sync: false }) };
+export function createLoggers(config, logger) {
+  if (logger === false) {
+    const silent = pino({ level: 'silent' });
+    return { log: silent, access: silent };
+  }
+  const options = typeof logger === 'object' ? logger : {};
+  const stream = options.stream ?? pino.destination({ dest: 1, sync: false });
+  const level = options.level ?? config.logLevel;
+  return {
+    log: pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, stream),
+    access: pino({ level }, stream),
+  };
 }
 
 /** A well-formed incoming x-request-id (from a proxy), else a fresh UUID. */
@@ -33,17 +48,15 @@ export function requestId(request) {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/**
- * The access line: method, route, path (never the query string, which may
- * hold a token), status, duration and the request id (bound by Fastify).
- */
-export function logAccess(request, reply) {
+/** The access line of a request, once answered. */
+export function logAccess(access, request, reply) {
   const route = request.routeOptions.url ?? null;
   const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';
-  if (!request.log.isLevelEnabled(level)) return;
+  if (!access.isLevelEnabled(level)) return;
   const { url } = request.raw;
   const query = url.indexOf('?');
-  request.log[level]({
+  access[level]({
+    reqId: request.id,
     method: request.method,
     route,
     path: query < 0 ? url : url.slice(0, query),

@@ -28,13 +28,14 @@ function tokenStepUp(auth, now) {
 export const ROUTES = ENDPOINTS.map(({ method, path, operation }) => ({ method, url: path.replace(/\{(\w+)\}/g, ':$1'), operation }));
 
 /**
- * Options: { config, store, verifier, metrics?, clock?, onOutbox? }.
+ * Options: { config, store, verifier, log?, metrics?, clock?, onOutbox? }.
  * Registered under no prefix: the routes carry their full paths. Email/SMS
  * messages are committed to the store's outbox with the decision;
  * `onOutbox()` is called after such a commit (the relay's wake-up).
  */
 export async function identityMfaRoutes(app, options) {
   const { config, store, verifier, metrics, onOutbox } = options;
+  const log = options.log ?? app.log;
   const clock = options.clock ?? Date.now;
   // The core seals TOTP secrets through this host (AES-256-GCM under the
   // configured keys, bound to the user id) before a state is stored.
@@ -59,22 +60,31 @@ export async function identityMfaRoutes(app, options) {
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       return sendError(reply, 'IDE-0007');
     }
-    request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+    log.error({ reqId: request.id, err: { message: error.message, code: error.code } }, 'request failed');
     return sendError(reply, error.mfaOperation ? 'IDE-0045' : 'IDE-0006');
   });
 
-  // Steps 1-4, before the body is read.
-  app.addHook('onRequest', async (request, reply) => {
-    try {
-      request.auth = await verifier(bearerToken(request.headers.authorization));
-    } catch (error) {
-      if (error instanceof AuthError) return sendError(reply, error.code);
-      throw error;
-    }
+  // Steps 1-4, before the body is read. A token verified lately is taken
+  // from the cache without a promise: the common case costs no event-loop turn.
+  function authorize(request, reply, done, identity) {
+    request.auth = identity;
     if (!UUID.test(request.params.id)) return sendError(reply, 'IDE-0003');
-    if (request.auth.sub.toLowerCase() !== request.params.id.toLowerCase() && !request.auth.admin) {
-      return sendError(reply, 'IDE-0013');
+    if (identity.sub.toLowerCase() !== request.params.id.toLowerCase() && !identity.admin) return sendError(reply, 'IDE-0013');
+    done();
+  }
+  app.addHook('onRequest', (request, reply, done) => {
+    let token;
+    try {
+      token = bearerToken(request.headers.authorization);
+    } catch (error) {
+      return sendError(reply, error.code);
     }
+    const known = verifier.cached(token);
+    if (known) return authorize(request, reply, done, known);
+    verifier(token).then((identity) => authorize(request, reply, done, identity), (error) => {
+      if (error instanceof AuthError) sendError(reply, error.code);
+      else done(error);
+    });
   });
 
   for (const route of ROUTES) {
@@ -109,7 +119,7 @@ export async function identityMfaRoutes(app, options) {
         user: user && { id: userId, username: user.username, email: user.email ?? '', phone: user.phone ?? '' },
         settings,
       }, host);
-      if (decision.hostError) request.log.error({ userId, cause: decision.hostError }, 'the MFA host failed (a secret that does not open, or a crypto failure)');
+      if (decision.hostError) log.error({ reqId: request.id, userId, cause: decision.hostError }, 'the MFA host failed (a secret that does not open, or a crypto failure)');
 
       const at = new Date(now).toISOString();
       const actor = request.auth.sub;
@@ -131,7 +141,7 @@ export async function identityMfaRoutes(app, options) {
       if (decision.error) reply.headers(ERROR_HEADERS[decision.error.code] ?? {});
       return reply.code(decision.status).type('application/json; charset=utf-8').send(decision.bodyText);
     }
-    request.log.warn({ userId }, 'too many concurrent writes to one user');
+    log.warn({ reqId: request.id, userId }, 'too many concurrent writes to one user');
     return sendError(reply, 'IDE-0045');
   }
 }
