@@ -1,10 +1,10 @@
 // Bearer tokens (docs/contract.md §3 steps 1–4, §5 "Tokens"): JWTs verified with jose,
 // from a JWKS (file or URL; RS256, ES256, EdDSA) or, for development, an
 // HS256 secret. `alg: none` is never accepted; `exp` and `sub` are required.
-import { webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { settingError } from './config.js';
+import { verifyHs256 } from './hs256.js';
 
 const ASYMMETRIC = ['RS256', 'ES256', 'EdDSA'];
 
@@ -72,11 +72,7 @@ function loadJwks(source, log, clock) {
  */
 export function createVerifier(config, clock = Date.now, { log, cacheBytes } = {}) {
   const jwks = config.jwks ? loadJwks(config.jwks, log, clock) : null;
-  // A WebCrypto key imported once: jose would otherwise import the key into
-  // WebCrypto on every verification (measured: a quarter of a status request).
-  const secret = config.jwtSecret
-    ? webcrypto.subtle.importKey('raw', Buffer.from(config.jwtSecret, 'utf8'), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
-    : null;
+  const secret = config.jwtSecret ? Buffer.from(config.jwtSecret, 'utf8') : null;
   if (!jwks && !secret) throw new TypeError('createVerifier needs a JWKS or an HS256 secret');
   const cache = new VerifiedTokens(clock, cacheBytes);
 
@@ -102,16 +98,14 @@ export function createVerifier(config, clock = Date.now, { log, cacheBytes } = {
       throw new AuthError('IDE-0009');
     }
     const symmetric = header.alg === 'HS256';
-    const key = symmetric ? await secret : jwks?.keys;
+    const key = symmetric ? secret : jwks?.keys;
     if (!key) throw new AuthError('IDE-0009');
     try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: symmetric ? ['HS256'] : ASYMMETRIC,
-        issuer: config.jwtIssuer,
-        audience: config.jwtAudience,
-        requiredClaims: ['exp', 'sub'],
-        currentDate: new Date(clock()),
-      });
+      const options = { issuer: config.jwtIssuer, audience: config.jwtAudience };
+      const payload = symmetric
+        ? verifyHs256(token, key, { ...options, now: Math.floor(clock() / 1000) })
+        : (await jwtVerify(token, key, { ...options, algorithms: ASYMMETRIC, requiredClaims: ['exp', 'sub'], currentDate: new Date(clock()) })).payload;
+      if (!payload) throw new AuthError('IDE-0009');
       if (!symmetric) jwks.fetched?.();
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
       // RFC 8176: the identity provider says the user passed a second factor,
