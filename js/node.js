@@ -1,7 +1,7 @@
 // The host for Node: HMACs and random bytes from node:crypto, the server's
 // pepper, and (with encryption keys) the sealing of TOTP secrets at rest.
 // The pepper and the keys stay in JavaScript and never enter the core.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { createSealer } from './sealer.js';
 
 export { createSealer, SealError } from './sealer.js';
@@ -17,6 +17,8 @@ const HASHES = { SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' };
 export function createNodeHost({ pepper, encryptionKeys } = {}) {
   const key = typeof pepper === 'string' ? Buffer.from(pepper, 'base64') : Buffer.from(pepper ?? []);
   if (key.length < 16) throw new TypeError('createNodeHost: the pepper must hold at least 16 bytes');
+  const pepperKey = createSecretKey(key); // made once: an HMAC from a key object skips copying the key
+  const random = randomPool();
   const host = {
     hmac(algorithm, secret, message) {
       const hash = HASHES[algorithm];
@@ -24,17 +26,32 @@ export function createNodeHost({ pepper, encryptionKeys } = {}) {
       return createHmac(hash, secret).update(message).digest();
     },
     pepperedHash(message) {
-      return createHmac('sha256', key).update(message).digest();
+      return createHmac('sha256', pepperKey).update(message).digest();
     },
-    randomBytes(count) {
-      return randomBytes(count);
-    },
+    randomBytes: random,
   };
   if (encryptionKeys) Object.assign(host, sealingMethods(createSealer(encryptionKeys)));
   return Object.freeze(host);
 }
 
 // The host's seal/open over a sealer: bytes in and out, as the core calls them.
+// Random bytes from the CSPRNG, drawn 4 KB at a time: one draw costs about
+// as much as 30 small ones. Every call gets bytes no other call got; a new
+// pool is a new buffer, so bytes handed out are never overwritten.
+function randomPool(size = 4096) {
+  let pool = randomBytes(size);
+  let used = 0;
+  return (count) => {
+    if (count > size) return randomBytes(count);
+    if (used + count > size) {
+      pool = randomBytes(size);
+      used = 0;
+    }
+    used += count;
+    return pool.subarray(used - count, used);
+  };
+}
+
 function sealingMethods(sealer) {
   return {
     seal: (owner, secret) => Buffer.from(sealer.seal(owner, secret)),
