@@ -402,7 +402,7 @@ EMSCRIPTEN_BINDINGS(identity_mfa) {
 // (a third gives decide() its input buffer):
 // JS calls them directly. embind's invokers, built without eval so that the
 // core loads under a strict Content-Security-Policy, cost more than
-// validating a body does (docs/performance.md). Listed in
+// validating a body does (bench/validate.mjs). Listed in
 // bindings/CMakeLists.txt (EXPORTED_FUNCTIONS): with hidden visibility,
 // `used` alone does not export.
 extern "C" {

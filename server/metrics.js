@@ -6,7 +6,7 @@ const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 // A histogram by route that costs a few array writes per request. prom-client's
 // own Histogram validates and hashes its labels on every observe(), which
-// measured at a third of a status request's CPU (docs/performance.md).
+// measured at a third of a status request's CPU when it was used.
 // Registered as a custom metric: the registry calls get() when scraped.
 class LatencyHistogram {
   constructor(registry) {

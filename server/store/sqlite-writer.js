@@ -1,6 +1,6 @@
 // The SQLite writer thread: runs every write on its own connection, so the
 // fsync of a durable commit never blocks the event loop that serves requests
-// (measured: a third of a write request's time, docs/performance.md).
+// (measured: a third of a write request's main-thread time when it ran there).
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection, writeOperations } from './sqlite-connection.js';
 
