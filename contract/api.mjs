@@ -61,6 +61,9 @@ export const REASONS = [
   { id: 'kPasscodeApp', text: 'only the app factor can be disabled with a passcode' },
   { id: 'kDuplicate', text: 'duplicate field' },
   { id: 'kMfaTypeWithPasscode', text: 'required with passcode' },
+  { id: 'kUsername', text: 'must be at most 128 characters, none of them a control character' },
+  { id: 'kEmail', text: 'must be an e-mail address' },
+  { id: 'kE164', text: 'must be an E.164 phone number: + and 7 to 15 digits' },
 ];
 
 /**
@@ -92,6 +95,14 @@ export const FIELDS = [
     description: 'The base32 TOTP secret setup returned (app only).' },
   { name: 'countryCode', id: 'kCountryCode', format: { kind: 'letters', length: 2, reason: 'kCountryCode' },
     description: 'ISO 3166 country of the phone number (accepted, not used).' },
+  { name: 'username', id: 'kUsername', format: { kind: 'text', max: 128, reason: 'kUsername' },
+    description: 'The name shown in the authenticator app (the otpauth label).' },
+  // ASCII addresses (local part of the characters RFC 5322 allows unquoted,
+  // a domain of at least two labels): what an email code can be sent to.
+  { name: 'email', id: 'kEmail', format: { kind: 'email', max: 254, reason: 'kEmail' },
+    description: 'Where email codes go: an ASCII address, at most 254 characters.' },
+  { name: 'phone', id: 'kPhone', format: { kind: 'e164', min: 7, max: 15, reason: 'kE164' },
+    description: 'Where SMS codes go: an E.164 number, + and 7 to 15 digits.' },
 ];
 
 /**
@@ -168,9 +179,34 @@ export const OPERATIONS = [
   },
 ];
 
+/**
+ * The users the sidecar knows (id, username, e-mail, phone), for a token
+ * with the admin scope only: a user's own token cannot change where their
+ * codes go. Not decided by the core; bodies are validated by it like every
+ * other body (Route), in the same order of steps.
+ */
+export const USER_OPERATIONS = [
+  {
+    name: 'put-user', method: 'PUT', path: '/v1/users/{id}', operationId: 'putUser',
+    summary: 'Create or update a user (admin; idempotent)', schema: 'UserInput',
+    body: { fields: ['username', 'email', 'phone'], required: ['username'], rules: [] },
+    response: 'User', errors: [],
+  },
+  {
+    name: 'get-user', method: 'GET', path: '/v1/users/{id}', operationId: 'getUser',
+    summary: 'Read a user (admin)', response: 'User', errors: ['IDE-1003'],
+  },
+  {
+    name: 'delete-user', method: 'DELETE', path: '/v1/users/{id}', operationId: 'deleteUser',
+    summary: 'Erase a user: their MFA state, messages and personal data (admin)', response: 'UserErased', errors: ['IDE-1003'],
+  },
+];
+
 /** Codes every MFA route can answer before or around its own decision. */
 export const SHARED_ERRORS = {
   auth: ['IDE-0003', 'IDE-0008', 'IDE-0009', 'IDE-0013', 'IDE-1003', 'IDE-0006', 'IDE-0045'],
+  // The user routes: an admin token or nothing.
+  admin: ['IDE-0003', 'IDE-0008', 'IDE-0009', 'IDE-0910', 'IDE-0006'],
   body: ['IDE-0001', 'IDE-0004', 'IDE-0007'],
   mfaType: ['IDE-0044'],
 };
@@ -206,6 +242,14 @@ export const RESPONSES = {
     method: { type: 'string', enum: [...MFA_TYPES, 'recovery'] },
     recoveryCodesRemaining: { type: 'integer', minimum: 0 },
   }),
+  User: object({
+    id: { type: 'string', format: 'uuid' },
+    username: string,
+    email: { type: ['string', 'null'] },
+    phone: { type: ['string', 'null'] },
+    created: { type: 'boolean', description: 'true when this request created the user' },
+  }, ['id', 'username', 'email', 'phone']),
+  UserErased: object({ id: { type: 'string', format: 'uuid' }, erased: { const: true } }),
 };
 
 /**
@@ -259,6 +303,8 @@ export const ERRORS = [
     message: 'Confirm an enabled MFA method first: check one of its codes, then try again within 5 minutes.',
     // RFC 9470: the caller must come back with a fresh second factor.
     headers: { 'www-authenticate': 'Bearer error="insufficient_user_authentication", error_description="A recent second factor is required", max_age=300' } },
+  { id: 'kAdminRequired', code: 'IDE-0910', status: 403, title: 'Admin Scope Required',
+    message: 'This route needs a token with the admin scope.' },
 ];
 
 /** What /openapi.json says of the product as a whole. */

@@ -26,6 +26,7 @@ export const catalog = Object.freeze([
   Object.freeze({"code":"IDE-0907","status":400,"title":"MFA Channel Unavailable","message":"The user has no email address or phone number for this MFA type."}),
   Object.freeze({"code":"IDE-0908","status":404,"title":"Route Not Found","message":"The requested route does not exist."}),
   Object.freeze({"code":"IDE-0909","status":401,"title":"MFA Step-Up Required","message":"Confirm an enabled MFA method first: check one of its codes, then try again within 5 minutes."}),
+  Object.freeze({"code":"IDE-0910","status":403,"title":"Admin Scope Required","message":"This route needs a token with the admin scope."}),
 ]);
 
 const byCode = new Map(catalog.map((entry) => [entry.code, entry]));

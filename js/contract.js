@@ -5,9 +5,9 @@
 /** The MFA methods. */
 export const MFA_TYPES = Object.freeze(["app","email","sms"]);
 /** Request fields, in the core's order (the order errors name them). */
-export const FIELDS = Object.freeze(["passcode","recoveryCode","mfaType","secret","countryCode"]);
+export const FIELDS = Object.freeze(["passcode","recoveryCode","mfaType","secret","countryCode","username","email","phone"]);
 /** Reasons an error gives for a field, in the core's order. */
-export const REASONS = Object.freeze(["unexpected field","required","required when mfaType is app","must be a string","must be 6 to 8 ASCII digits","must be two ASCII letters","must be at most 128 characters","must be at most 64 characters","send only one of passcode and recoveryCode","send one of passcode and recoveryCode","only the app factor can be disabled with a passcode","duplicate field","required with passcode"]);
+export const REASONS = Object.freeze(["unexpected field","required","required when mfaType is app","must be a string","must be 6 to 8 ASCII digits","must be two ASCII letters","must be at most 128 characters","must be at most 64 characters","send only one of passcode and recoveryCode","send one of passcode and recoveryCode","only the app factor can be disabled with a passcode","duplicate field","required with passcode","must be at most 128 characters, none of them a control character","must be an e-mail address","must be an E.164 phone number: + and 7 to 15 digits"]);
 /** The audit events a decision records, in the core's order. */
 export const AUDIT_EVENTS = Object.freeze(["setup","setup.refused","verify.ok","verify.failed","enable.ok","enable.failed","lock","disable","disable.failed","regenerate","regenerate.failed","challenge.sent","check.ok","check.failed"]);
 /** The operations decide() takes, in the core's order. */
@@ -15,7 +15,7 @@ export const OPERATIONS = Object.freeze(["status","setup","verify","enable","pre
 /** The operations that consume random bytes (decide() then takes `random` or host.randomBytes()). */
 export const RANDOM_OPERATIONS = Object.freeze(["setup","recovery-codes","challenge"]);
 /** The operations with a request body, in the core's order: validateRequest()'s routes. */
-export const ROUTES = Object.freeze(["setup","verify","enable","preferred","disable","recovery-codes","challenge","check"]);
+export const ROUTES = Object.freeze(["setup","verify","enable","preferred","disable","recovery-codes","challenge","check","put-user"]);
 /** The HTTP route of each operation. */
 export const ENDPOINTS = Object.freeze([
   Object.freeze({"operation":"status","method":"GET","path":"/v1/users/{id}/mfa","operationId":"getMfaStatus"}),
@@ -27,6 +27,12 @@ export const ENDPOINTS = Object.freeze([
   Object.freeze({"operation":"recovery-codes","method":"POST","path":"/v1/users/{id}/mfa/recovery-codes","operationId":"regenerateRecoveryCodes"}),
   Object.freeze({"operation":"challenge","method":"POST","path":"/v1/users/{id}/mfa/challenge","operationId":"challengeMfa"}),
   Object.freeze({"operation":"check","method":"POST","path":"/v1/users/{id}/mfa/check","operationId":"checkMfa"}),
+]);
+/** The user routes (admin scope only): not decided by the core; a body is validated by it. */
+export const USER_ENDPOINTS = Object.freeze([
+  Object.freeze({"operation":"put-user","method":"PUT","path":"/v1/users/{id}","operationId":"putUser"}),
+  Object.freeze({"operation":"get-user","method":"GET","path":"/v1/users/{id}","operationId":"getUser"}),
+  Object.freeze({"operation":"delete-user","method":"DELETE","path":"/v1/users/{id}","operationId":"deleteUser"}),
 ]);
 /** Headers an error's answer carries besides its body, by code. */
 export const ERROR_HEADERS = Object.freeze({"IDE-0909":{"www-authenticate":"Bearer error=\"insufficient_user_authentication\", error_description=\"A recent second factor is required\", max_age=300"}});

@@ -15,5 +15,6 @@ export declare const validateDisableRequest: IdentityMfa["validateDisableRequest
 export declare const validateRecoveryCodesRequest: IdentityMfa["validateRecoveryCodesRequest"];
 export declare const validateChallengeRequest: IdentityMfa["validateChallengeRequest"];
 export declare const validateCheckRequest: IdentityMfa["validateCheckRequest"];
+export declare const validatePutUserRequest: IdentityMfa["validatePutUserRequest"];
 export declare const decide: IdentityMfa['decide'];
 export declare const randomBytesNeeded: number;

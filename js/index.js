@@ -16,6 +16,7 @@ export const {
   validateRecoveryCodesRequest,
   validateChallengeRequest,
   validateCheckRequest,
+  validatePutUserRequest,
   decide,
   randomBytesNeeded,
 } = mfa;

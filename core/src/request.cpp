@@ -25,6 +25,46 @@ size_t code_points(std::string_view s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+// Text a person reads: no control character (C0 or DEL; any other UTF-8
+// sequence is a printable character or a format one, and valid by step 6).
+bool is_text(std::string_view s, size_t max) {
+  auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+  return code_points(s) <= max && std::none_of(s.begin(), s.end(), control);
+}
+
+bool is_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// A domain of two labels or more, each 1-63 letters, digits and inner hyphens.
+bool is_domain(std::string_view s) {
+  size_t labels = 0;
+  while (true) {
+    size_t end = s.find('.');
+    std::string_view label = s.substr(0, end);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    if (!std::all_of(label.begin(), label.end(), [](char c) { return is_alnum(c) || c == '-'; })) return false;
+    ++labels;
+    if (end == std::string_view::npos) return labels >= 2;
+    s.remove_prefix(end + 1);
+  }
+}
+
+// An ASCII address an email code can be sent to: 1-64 characters RFC 5322
+// allows in an unquoted local part, "@", a domain (no IP literals, no
+// internationalized names), at most `max` bytes in all.
+bool is_email(std::string_view s, size_t max) {
+  static constexpr std::string_view kLocalSpecials = ".!#$%&'*+/=?^_`{|}~-";
+  size_t at = s.find('@');
+  if (s.size() > max || at == std::string_view::npos || at == 0 || at > 64) return false;
+  std::string_view local = s.substr(0, at);
+  auto local_char = [](char c) { return is_alnum(c) || kLocalSpecials.find(c) != std::string_view::npos; };
+  return std::all_of(local.begin(), local.end(), local_char) && is_domain(s.substr(at + 1));
+}
+
+// E.164: "+", then min to max digits, the first not 0 (a country code).
+bool is_e164(std::string_view s, size_t min, size_t max) {
+  return s.size() >= 2 && s[0] == '+' && s[1] != '0' && is_digits(s.substr(1), min, max);
+}
+
 // Step 9 for one non-empty string value: true when its format holds.
 bool format_holds(const FieldFormat& format, std::string_view value) {
   switch (format.kind) {
@@ -32,6 +72,9 @@ bool format_holds(const FieldFormat& format, std::string_view value) {
     case FormatKind::kLetters: return is_letters(value, format.min);
     case FormatKind::kMaxLength: return code_points(value) <= format.max;
     case FormatKind::kMfaType: return true;  // step 10
+    case FormatKind::kText: return is_text(value, format.max);
+    case FormatKind::kEmail: return is_email(value, format.max);
+    case FormatKind::kE164: return is_e164(value, format.min, format.max);
   }
   return true;
 }

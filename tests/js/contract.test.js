@@ -9,8 +9,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import * as mfa from 'identity-mfa';
-import { ENDPOINTS, ROUTES } from 'identity-mfa/contract';
-import { ERRORS, OPERATIONS } from '../../contract/api.mjs';
+import { ENDPOINTS, ROUTES, USER_ENDPOINTS } from 'identity-mfa/contract';
+import { ERRORS, OPERATIONS, USER_OPERATIONS } from '../../contract/api.mjs';
 import { loadVectors, caseBody } from './support/vectors.js';
 
 const file = new URL('../../server/openapi.json', import.meta.url);
@@ -72,9 +72,10 @@ test('every documented example matches its schema', () => {
 
 test('the routes, operations and catalog come from the table', () => {
   assert.deepStrictEqual(ENDPOINTS.map((e) => e.operation), OPERATIONS.map((op) => op.name));
-  assert.deepStrictEqual(ROUTES, OPERATIONS.filter((op) => op.body).map((op) => op.name));
+  assert.deepStrictEqual(USER_ENDPOINTS.map((e) => e.operation), USER_OPERATIONS.map((op) => op.name));
+  assert.deepStrictEqual(ROUTES, [...OPERATIONS, ...USER_OPERATIONS].filter((op) => op.body).map((op) => op.name));
   assert.deepStrictEqual(mfa.catalog.map((e) => e.code), ERRORS.map((e) => e.code));
-  for (const e of ENDPOINTS) assert.ok(doc.paths[e.path][e.method.toLowerCase()], `${e.method} ${e.path} documented`);
+  for (const e of [...ENDPOINTS, ...USER_ENDPOINTS]) assert.ok(doc.paths[e.path][e.method.toLowerCase()], `${e.method} ${e.path} documented`);
 });
 
 // A request schema and the core agree on every vector whose body JSON.parse
@@ -95,8 +96,8 @@ test('each request schema accepts exactly the vector bodies the core accepts', (
       } catch {
         continue;
       }
-      const name = doc.paths[OPERATIONS.find((op) => op.name === c.route).path].post?.requestBody ??
-        doc.paths[OPERATIONS.find((op) => op.name === c.route).path].patch.requestBody;
+      const op = [...OPERATIONS, ...USER_OPERATIONS].find((o) => o.name === c.route);
+      const name = doc.paths[op.path][op.method.toLowerCase()].requestBody;
       const validate = schema(name.content['application/json'].schema.$ref.split('/').pop());
       assert.equal(validate(body), expect.ok, `${c.route}: ${c.name}: schema ${validate(body)}, core ${expect.ok}`);
       compared++;

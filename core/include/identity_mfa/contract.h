@@ -17,9 +17,9 @@ constexpr int kMfaTypeCount = 3;
 constexpr const char* kMfaTypeNames[kMfaTypeCount] = {"app", "email", "sms"};
 
 // Request fields, in the order errors name them.
-enum class Field : uint8_t { kPasscode, kRecoveryCode, kMfaType, kSecret, kCountryCode };
-constexpr int kFieldCount = 5;
-constexpr const char* kFieldNames[kFieldCount] = {"passcode", "recoveryCode", "mfaType", "secret", "countryCode"};
+enum class Field : uint8_t { kPasscode, kRecoveryCode, kMfaType, kSecret, kCountryCode, kUsername, kEmail, kPhone };
+constexpr int kFieldCount = 8;
+constexpr const char* kFieldNames[kFieldCount] = {"passcode", "recoveryCode", "mfaType", "secret", "countryCode", "username", "email", "phone"};
 constexpr uint32_t bit(Field f) { return 1u << static_cast<int>(f); }
 
 // Why an error names a field: one fixed text each.
@@ -37,8 +37,11 @@ enum class Reason : uint8_t {
   kPasscodeApp,  // only the app factor can be disabled with a passcode
   kDuplicate,  // duplicate field
   kMfaTypeWithPasscode,  // required with passcode
+  kUsername,  // must be at most 128 characters, none of them a control character
+  kEmail,  // must be an e-mail address
+  kE164,  // must be an E.164 phone number: + and 7 to 15 digits
 };
-constexpr int kReasonCount = 13;
+constexpr int kReasonCount = 16;
 constexpr std::string_view kReasonTexts[kReasonCount] = {
     "unexpected field",
     "required",
@@ -53,14 +56,17 @@ constexpr std::string_view kReasonTexts[kReasonCount] = {
     "only the app factor can be disabled with a passcode",
     "duplicate field",
     "required with passcode",
+    "must be at most 128 characters, none of them a control character",
+    "must be an e-mail address",
+    "must be an E.164 phone number: + and 7 to 15 digits",
 };
 
 // How a field's value is checked at step 9 (kMfaType: at step 10).
-enum class FormatKind : uint8_t { kDigits, kLetters, kMaxLength, kMfaType };
+enum class FormatKind : uint8_t { kDigits, kLetters, kMaxLength, kMfaType, kText, kEmail, kE164 };
 struct FieldFormat {
   FormatKind kind;
-  uint16_t min;   // kDigits: fewest digits; kLetters: letters
-  uint16_t max;   // kDigits: most digits; kLetters: letters; kMaxLength: code points
+  uint16_t min;   // kDigits, kE164: fewest digits; kLetters: letters
+  uint16_t max;   // kDigits, kE164: most digits; kLetters: letters; kMaxLength, kText: code points; kEmail: bytes
   Reason reason;  // given when the check fails
 };
 constexpr FieldFormat kFieldFormats[kFieldCount] = {
@@ -69,11 +75,18 @@ constexpr FieldFormat kFieldFormats[kFieldCount] = {
     {FormatKind::kMfaType, 0, 0, Reason::kUnexpected},  // mfaType (no reason: checked at step 10)
     {FormatKind::kMaxLength, 0, 128, Reason::kSecretLength},  // secret
     {FormatKind::kLetters, 2, 2, Reason::kCountryCode},  // countryCode
+    {FormatKind::kText, 0, 128, Reason::kUsername},  // username
+    {FormatKind::kEmail, 0, 254, Reason::kEmail},  // email
+    {FormatKind::kE164, 7, 15, Reason::kE164},  // phone
 };
 
 // The Field named `name`, or -1: by length first, one memcmp at most.
 inline int field_by_name(std::string_view name) {
   switch (name.size()) {
+    case 5:
+      if (std::memcmp(name.data(), "email", 5) == 0) return static_cast<int>(Field::kEmail);
+      if (std::memcmp(name.data(), "phone", 5) == 0) return static_cast<int>(Field::kPhone);
+      return -1;
     case 6:
       if (std::memcmp(name.data(), "secret", 6) == 0) return static_cast<int>(Field::kSecret);
       return -1;
@@ -82,6 +95,7 @@ inline int field_by_name(std::string_view name) {
       return -1;
     case 8:
       if (std::memcmp(name.data(), "passcode", 8) == 0) return static_cast<int>(Field::kPasscode);
+      if (std::memcmp(name.data(), "username", 8) == 0) return static_cast<int>(Field::kUsername);
       return -1;
     case 11:
       if (std::memcmp(name.data(), "countryCode", 11) == 0) return static_cast<int>(Field::kCountryCode);
@@ -99,7 +113,7 @@ enum class AuditEvent : uint8_t { kSetup, kSetupRefused, kVerifyOk, kVerifyFaile
 constexpr int kAuditEventCount = 14;
 constexpr const char* kAuditEventNames[kAuditEventCount] = {"setup", "setup.refused", "verify.ok", "verify.failed", "enable.ok", "enable.failed", "lock", "disable", "disable.failed", "regenerate", "regenerate.failed", "challenge.sent", "check.ok", "check.failed"};
 
-// The operations the core decides.
+// The operations the core decides (the user routes are validated, not decided).
 enum class Operation : uint8_t {
   kStatus,  // GET /v1/users/{id}/mfa
   kSetup,  // POST /v1/users/{id}/mfa/setup
@@ -114,10 +128,11 @@ enum class Operation : uint8_t {
 constexpr int kOperationCount = 9;
 constexpr const char* kOperationNames[kOperationCount] = {"status", "setup", "verify", "enable", "preferred", "disable", "recovery-codes", "challenge", "check"};
 
-// The operations that take a JSON body, each a route of the validator.
-enum class Route : uint8_t { kSetup, kVerify, kEnable, kPreferred, kDisable, kRecoveryCodes, kChallenge, kCheck };
-constexpr int kRouteCount = 8;
-constexpr const char* kRouteNames[kRouteCount] = {"setup", "verify", "enable", "preferred", "disable", "recovery-codes", "challenge", "check"};
+// The routes that take a JSON body, each a route of the validator: the
+// decided operations', then the user routes'.
+enum class Route : uint8_t { kSetup, kVerify, kEnable, kPreferred, kDisable, kRecoveryCodes, kChallenge, kCheck, kPutUser };
+constexpr int kRouteCount = 9;
+constexpr const char* kRouteNames[kRouteCount] = {"setup", "verify", "enable", "preferred", "disable", "recovery-codes", "challenge", "check", "put-user"};
 // The Route of each Operation, or -1 for one without a body.
 constexpr int kOperationRoute[kOperationCount] = {-1, 0, 1, 2, 3, 4, 5, 6, 7};
 // The audit event of a failed attempt at each Operation; kNone: none.
@@ -165,6 +180,9 @@ constexpr BodySchema kBodySchemas[kRouteCount] = {
     {bit(Field::kMfaType) | bit(Field::kPasscode) | bit(Field::kRecoveryCode),
      0,
      kRuleCodesExclusive | kRuleOneCodeRequired | kRuleMfaTypeWithPasscode},  // check
+    {bit(Field::kUsername) | bit(Field::kEmail) | bit(Field::kPhone),
+     bit(Field::kUsername),
+     0},  // put-user
 };
 
 constexpr size_t kDefaultBodyLimit = 16384;
