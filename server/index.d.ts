@@ -90,6 +90,14 @@ export interface Change {
  * sidecar uses nothing else; SQLite and PostgreSQL implement it, and
  * tests/store/conformance.js holds any implementation to it.
  */
+/** Who made a change, for its audit rows. */
+export interface AuditContext {
+  at?: string;
+  requestId?: string | null;
+  actor?: string | null;
+  actorAdmin?: boolean | null;
+}
+
 export interface Store {
   /** "sqlite", "postgres", … */
   readonly kind: string;
@@ -108,6 +116,14 @@ export interface Store {
   loadState(userId: string): Promise<{ state: string; version: number }>;
   /** Applies a change atomically; false (and nothing written) when the compare-and-set lost. */
   commit(userId: string, change: Change): Promise<boolean>;
+  /** Creates or updates users in one transaction (an absent e-mail or phone is stored as null), each audited (user.created, user.updated) with `by`; resolves to each one's outcome. */
+  putUsers(users: User[], by?: AuditContext): Promise<Array<'created' | 'updated' | 'unchanged'>>;
+  /** Erases a user: their row, MFA state and outbox messages; the audit trail keeps its rows (no personal data) and gains user.erased. False for an unknown user. */
+  eraseUser(userId: string, by?: AuditContext): Promise<boolean>;
+  /** Users in id order after `after` (an id; '' for the first page). */
+  listUsers(options?: { after?: string; limit?: number }): Promise<User[]>;
+  /** Audit rows, oldest first, of one user and/or since a time (ISO); `after` is the last `seq` read. */
+  auditLog(options?: { userId?: string | null; since?: string | null; after?: number; limit?: number }): Promise<Array<AuditEvent & { userId: string; seq: number }>>;
   /** Every user id, sorted. */
   userIds(): Promise<string[]>;
   /** Messages the outbox sender holds, oldest first. */

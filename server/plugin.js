@@ -9,6 +9,7 @@ import { ENDPOINTS, ERROR_HEADERS } from 'identity-mfa/contract';
 import { createNodeHost } from 'identity-mfa/node';
 import { AuthError, bearerToken } from './auth.js';
 import { sendError } from './errors.js';
+import { userRoutes } from './users.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Lost compare-and-set races are decided again on the fresh state; past this
@@ -68,6 +69,8 @@ export async function identityMfaRoutes(app, options) {
   // from the cache without a promise: the common case costs no event-loop turn.
   function authorize(request, reply, done, identity) {
     request.auth = identity;
+    // The user routes: the admin scope or nothing, whoever the path names.
+    if (request.routeOptions.config.adminOnly && !identity.admin) return sendError(reply, 'IDE-0910');
     if (!UUID.test(request.params.id)) return sendError(reply, 'IDE-0003');
     if (identity.sub.toLowerCase() !== request.params.id.toLowerCase() && !identity.admin) return sendError(reply, 'IDE-0013');
     done();
@@ -101,6 +104,7 @@ export async function identityMfaRoutes(app, options) {
       },
     });
   }
+  userRoutes(app, { store, config });
 
   async function handle(operation, request, reply) {
     const userId = request.params.id.toLowerCase();

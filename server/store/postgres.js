@@ -8,12 +8,13 @@
 // bounded time: an outage answers fast instead of hanging.
 import pg from 'pg';
 import { migrations } from './migrations.js';
-import { SQL, auditParams, forPostgres, now, outboxParams, settleParams, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
+import { SQL, auditParams, forPostgres, now, outboxParams, planUserChange, settleParams, storedUser, toAudit, toOutbox, toUser, toUserState, userEvent, userParams } from './sql.js';
 
 const MIGRATION_LOCK = 723100431; // any constant, the same in every process
 const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, forPostgres(sql)]));
 // Relays in several processes skip the messages another holds.
 const CLAIM = Q.claimOutbox.replace('{lock}', ' FOR UPDATE SKIP LOCKED');
+const USER_FOR_UPDATE = Q.userForUpdate.replace('{lock}', ' FOR UPDATE');
 
 export class PostgresStore {
   constructor(url, { poolSize = 10 } = {}) {
@@ -118,6 +119,55 @@ export class PostgresStore {
       )
       SELECT count(*)::int AS hits FROM hit`, params);
     return rows[0].hits === 1;
+  }
+
+  /** Creates or updates users in one transaction: ['created' | 'updated' | 'unchanged'] in order. */
+  async putUsers(users, by = {}) {
+    const context = { at: now(), ...by };
+    return this.transaction(async (client) => {
+      const outcomes = [];
+      for (const u of users) outcomes.push(await this.putOne(client, storedUser(u), context));
+      return outcomes;
+    });
+  }
+
+  async putOne(client, user, by) {
+    let outcome = planUserChange((await client.query(USER_FOR_UPDATE, [user.id])).rows[0], user);
+    if (outcome === 'created') {
+      const inserted = await client.query(Q.insertUser, [user.id, user.username, user.email, user.phone, by.at]);
+      if (inserted.rowCount === 1) {
+        await client.query(Q.insertStateIfAbsent, [user.id, by.at]);
+      } else {
+        // Another transaction created it since the read: now it is an update.
+        outcome = planUserChange((await client.query(USER_FOR_UPDATE, [user.id])).rows[0], user);
+      }
+    }
+    if (outcome === 'updated') await client.query(Q.updateUser, [user.username, user.email, user.phone, user.id]);
+    const event = userEvent(outcome);
+    if (event) await client.query(Q.insertAudit, auditParams(user.id, { ...by, event }));
+    return outcome;
+  }
+
+  /** Erases a user (their row, state and messages; the audit trail keeps its rows): false when unknown. */
+  async eraseUser(userId, by = {}) {
+    const context = { at: now(), ...by };
+    return this.transaction(async (client) => {
+      await client.query(Q.eraseOutbox, [userId]);
+      await client.query(Q.eraseState, [userId]);
+      if ((await client.query(Q.eraseUser, [userId])).rowCount !== 1) return false;
+      await client.query(Q.insertAudit, auditParams(userId, { ...context, event: 'user.erased' }));
+      return true;
+    });
+  }
+
+  /** Users in id order, after `after` (an id, or '' for the first page). */
+  async listUsers({ after = '', limit = 1000 } = {}) {
+    return (await this.pool.query(Q.listUsers, [after, limit])).rows.map(toUser);
+  }
+
+  /** Audit rows oldest first, each with its `seq`; `after` is the last seq read. */
+  async auditLog({ userId = null, since = null, after = 0, limit = 1000 } = {}) {
+    return (await this.pool.query(Q.auditLog, [userId, userId, since, since, after, limit])).rows.map(toAudit);
   }
 
   async userIds() {

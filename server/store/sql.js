@@ -27,6 +27,22 @@ export const SQL = {
     ORDER BY id LIMIT ?${'{lock}'}) RETURNING ${OUTBOX_COLUMNS}`,
   settleOutbox: 'UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, claimed_until = NULL, settled_at = ?, last_error = ? WHERE message_id = ?',
   outboxStats: "SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox WHERE status = 'pending'",
+  // The user routes and the users CLI. An upsert reads the row first (locked
+  // on PostgreSQL), then inserts (a racing insert makes this one do nothing)
+  // or updates: planUserChange decides which.
+  userForUpdate: 'SELECT id, username, email, phone FROM users WHERE id = ?{lock}',
+  insertUser: 'INSERT INTO users (id, username, email, phone, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  insertStateIfAbsent: "INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES (?, '', 0, ?) ON CONFLICT (user_id) DO NOTHING",
+  updateUser: 'UPDATE users SET username = ?, email = ?, phone = ? WHERE id = ?',
+  // Erasure: what names or reaches the person goes; the audit rows stay (they
+  // hold the user id, events and times, no name, address or number).
+  eraseOutbox: 'DELETE FROM outbox WHERE user_id = ?',
+  eraseState: 'DELETE FROM mfa_state WHERE user_id = ?',
+  eraseUser: 'DELETE FROM users WHERE id = ?',
+  listUsers: 'SELECT id, username, email, phone FROM users WHERE id > ? ORDER BY id LIMIT ?',
+  auditLog: `SELECT id, at, request_id, user_id, event, mfa_type, actor, actor_admin FROM audit
+    WHERE (CAST(? AS TEXT) IS NULL OR user_id = ?) AND (CAST(? AS TEXT) IS NULL OR at >= ?) AND id > ?
+    ORDER BY id LIMIT ?`,
   // Readiness: a commit that touches the disk, as every change does.
   probeWrite: 'INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
 };
@@ -46,6 +62,7 @@ export const toOutbox = (r) => ({
   status: r.status, attempts: Number(r.attempts), nextAttemptAt: r.next_attempt_at, settledAt: r.settled_at ?? null, lastError: r.last_error ?? null,
 });
 export const toAudit = (r) => ({
+  ...(r.id !== undefined ? { seq: Number(r.id) } : {}),
   at: r.at, requestId: r.request_id, userId: r.user_id, event: r.event, mfaType: r.mfa_type,
   actor: r.actor ?? null, actorAdmin: r.actor_admin === null || r.actor_admin === undefined ? null : r.actor_admin === 1,
 });
@@ -60,5 +77,18 @@ export const outboxParams = (userId, o) => {
 };
 /** The parameters of SQL.settleOutbox for a relay's outcome. */
 export const settleParams = (id, o) => [o.status, o.attempts, o.nextAttemptAt ?? null, o.settledAt ?? null, o.lastError ?? null, id];
+/** A user as stored: absent e-mail and phone are null, never "". */
+export const storedUser = (u) => ({ id: u.id.toLowerCase(), username: u.username, email: u.email || null, phone: u.phone || null });
+
+/** What an upsert of `user` does to the stored row `existing` (or none). */
+export function planUserChange(existing, user) {
+  if (!existing) return 'created';
+  const same = existing.username === user.username && (existing.email ?? null) === user.email && (existing.phone ?? null) === user.phone;
+  return same ? 'unchanged' : 'updated';
+}
+
+/** The audit event of an upsert's outcome, or null for an unchanged user. */
+export const userEvent = (outcome) => ({ created: 'user.created', updated: 'user.updated' })[outcome] ?? null;
+
 /** The parameters of SQL.addUser. */
 export const userParams = (u, at) => [u.id, u.username, u.email ?? null, u.phone ?? null, at];

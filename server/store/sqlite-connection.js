@@ -3,7 +3,7 @@
 // many changes at once, each its own compare-and-set; and the outbox relay's
 // claims and settlements.
 import Database from 'better-sqlite3';
-import { SQL, auditParams, now, outboxParams, settleParams, toOutbox } from './sql.js';
+import { SQL, auditParams, now, outboxParams, planUserChange, settleParams, storedUser, toOutbox, userEvent } from './sql.js';
 
 export function openConnection(path) {
   const db = new Database(path);
@@ -15,6 +15,8 @@ export function openConnection(path) {
   db.pragma('journal_size_limit = 1048576');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // What a user's erasure deletes is overwritten in the file, not only unlinked.
+  db.pragma('secure_delete = ON');
   return db;
 }
 
@@ -27,6 +29,34 @@ export function writeOperations(db) {
   const settle = db.prepare(SQL.settleOutbox);
   const purge = db.prepare(SQL.purgeOutbox);
   const probe = db.prepare(SQL.probeWrite);
+  const userRow = db.prepare(SQL.userForUpdate.replace('{lock}', ''));
+  const insertUser = db.prepare(SQL.insertUser);
+  const insertState = db.prepare(SQL.insertStateIfAbsent);
+  const updateUser = db.prepare(SQL.updateUser);
+  const erase = ['eraseOutbox', 'eraseState', 'eraseUser'].map((name) => db.prepare(SQL[name]));
+  // [user] → ['created' | 'updated' | 'unchanged'], one transaction;
+  // `by` is the audit context of every change ({at, requestId, actor, actorAdmin}).
+  const putUsers = db.transaction((users, by) => users.map((u) => {
+    const user = storedUser(u);
+    const outcome = planUserChange(userRow.get(user.id), user);
+    if (outcome === 'created') {
+      insertUser.run(user.id, user.username, user.email, user.phone, by.at);
+      insertState.run(user.id, by.at);
+    } else if (outcome === 'updated') {
+      updateUser.run(user.username, user.email, user.phone, user.id);
+    }
+    const event = userEvent(outcome);
+    if (event) audit.run(...auditParams(user.id, { ...by, event }));
+    return outcome;
+  }));
+  const eraseOne = db.transaction((userId, by) => {
+    const [outbox, state, user] = erase;
+    outbox.run(userId);
+    state.run(userId);
+    if (user.run(userId).changes !== 1) return false;
+    audit.run(...auditParams(userId, { ...by, event: 'user.erased' }));
+    return true;
+  });
   const applyOne = (userId, change) => {
     if (change.state !== undefined && cas.run(change.state, now(), userId, change.expectedVersion).changes !== 1) return false;
     for (const a of change.audit ?? []) audit.run(...auditParams(userId, a));
@@ -48,5 +78,12 @@ export function writeOperations(db) {
     },
     purge: (before, all) => purge.run(before, all ? 1 : 0).changes,
     probe: () => probe.run(now()).changes,
+    putUsers: (users, by) => putUsers.immediate(users, by),
+    // The erased rows leave the write-ahead log too: its old pages held them.
+    erase: (userId, by) => {
+      const erased = eraseOne.immediate(userId, by);
+      if (erased) db.pragma('wal_checkpoint(TRUNCATE)');
+      return erased;
+    },
   };
 }

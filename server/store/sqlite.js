@@ -48,6 +48,8 @@ export class SqliteStore {
     const db = this.db;
     this.q = Object.fromEntries(['user', 'userAndState', 'addUser', 'addState', 'state', 'outbox', 'audit', 'outboxStats'].map((name) => [name, db.prepare(SQL[name])]));
     this.q.userIds = db.prepare(SQL.userIds).pluck();
+    this.q.listUsers = db.prepare(SQL.listUsers);
+    this.q.auditLog = db.prepare(SQL.auditLog);
     // An in-memory database cannot be shared with a thread: it writes here.
     if (this.path === ':memory:') {
       const operations = writeOperations(db);
@@ -148,6 +150,26 @@ export class SqliteStore {
       this.inFlight = null;
       if (this.queue.length) this.flush();
     });
+  }
+
+  /** Creates or updates users in one transaction: ['created' | 'updated' | 'unchanged'] in order. */
+  async putUsers(users, by = {}) {
+    return this.write('putUsers', users, { at: now(), ...by });
+  }
+
+  /** Erases a user (their row, state and messages; the audit trail keeps its rows): false when unknown. */
+  async eraseUser(userId, by = {}) {
+    return this.write('erase', userId, { at: now(), ...by });
+  }
+
+  /** Users in id order, after `after` (an id, or '' for the first page). */
+  async listUsers({ after = '', limit = 1000 } = {}) {
+    return this.q.listUsers.all(after, limit).map(toUser);
+  }
+
+  /** Audit rows oldest first, each with its `seq`; `after` is the last seq read. */
+  async auditLog({ userId = null, since = null, after = 0, limit = 1000 } = {}) {
+    return this.q.auditLog.all(userId, userId, since, since, after, limit).map(toAudit);
   }
 
   async userIds() {

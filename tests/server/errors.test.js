@@ -34,6 +34,7 @@ test('every catalog code from a real request', async (t) => {
   check(await server.request('GET', u('not-a-uuid'), { token: ada.token }), 'IDE-0003');
   const other = await server.addUser({ username: 'grace' });
   check(await server.request('GET', u(other), { token: ada.token }), 'IDE-0013');
+  check(await server.request('GET', `/v1/users/${ada.id}`, { token: ada.token }), 'IDE-0910');
   const ghost = '019c96a0-0c21-71f9-a487-66a1258278a1';
   check(await server.request('GET', u(ghost), { token: await server.token(ghost) }), 'IDE-1003');
   check(await server.request('GET', '/v1/nowhere', { token: ada.token }), 'IDE-0908');
@@ -85,7 +86,7 @@ test('every catalog code from a real request', async (t) => {
 
   const all = ['IDE-0001', 'IDE-0003', 'IDE-0004', 'IDE-0006', 'IDE-0007', 'IDE-0008', 'IDE-0009', 'IDE-0013', 'IDE-0040',
     'IDE-0043', 'IDE-0044', 'IDE-0045', 'IDE-1003', 'IDE-0901', 'IDE-0902', 'IDE-0903', 'IDE-0904', 'IDE-0905',
-    'IDE-0906', 'IDE-0907', 'IDE-0908', 'IDE-0909'];
+    'IDE-0906', 'IDE-0907', 'IDE-0908', 'IDE-0909', 'IDE-0910'];
   assert.deepStrictEqual(all.sort(), catalog.map((e) => e.code).sort(), 'every code of the catalog is produced');
   assert.deepStrictEqual(all.filter((c) => !seen.has(c)), []);
 });

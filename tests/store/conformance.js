@@ -118,4 +118,70 @@ export function storeConformance(name, open) {
     assert.deepStrictEqual((await store.readOutbox(u.id)).map((m) => m.text), ['2027-01-15T08:05:00.000Z']);
     assert.equal(await store.purgeOutbox('2027-01-15T08:05:00.000Z'), 0);
   });
+  test(`${name}: putUsers creates, updates or leaves each user, audited, in one transaction`, async (t) => {
+    const store = await fresh(t);
+    const u = ada();
+    const by = { requestId: 'r-put', actor: 'admin-1', actorAdmin: true };
+    assert.deepStrictEqual(await store.putUsers([u], by), ['created']);
+    assert.deepStrictEqual(await store.loadUserState(u.id), { user: u, state: '', version: 0 });
+    assert.deepStrictEqual(await store.putUsers([u], by), ['unchanged']);
+    const moved = { ...u, email: '', phone: '+15550199' };
+    const grace = { id: randomUUID().toUpperCase(), username: 'grace' };
+    assert.deepStrictEqual(await store.putUsers([moved, grace], by), ['updated', 'created']);
+    assert.deepStrictEqual(await store.getUser(u.id), { ...u, email: null, phone: '+15550199' });
+    assert.deepStrictEqual(await store.getUser(grace.id.toLowerCase()), { id: grace.id.toLowerCase(), username: 'grace', email: null, phone: null });
+    const audit = await store.readAudit(u.id);
+    assert.deepStrictEqual(audit.map((a) => [a.event, a.actor, a.actorAdmin, a.requestId]),
+      [['user.created', 'admin-1', true, 'r-put'], ['user.updated', 'admin-1', true, 'r-put']]);
+    // An update keeps the MFA state.
+    assert.equal(await store.commit(u.id, { state: 's1', expectedVersion: 0, audit: [] }), true);
+    await store.putUsers([{ ...u, username: 'ada2' }], by);
+    assert.deepStrictEqual(await store.loadState(u.id), { state: 's1', version: 1 });
+  });
+
+  test(`${name}: concurrent puts of one new user create it once`, async (t) => {
+    const store = await fresh(t);
+    const u = ada();
+    const outcomes = (await Promise.all(Array.from({ length: 8 }, () => store.putUsers([u])))).flat();
+    assert.equal(outcomes.filter((o) => o === 'created').length, 1, outcomes.join());
+    assert.ok(outcomes.every((o) => o === 'created' || o === 'unchanged'), outcomes.join());
+  });
+
+  test(`${name}: eraseUser leaves no personal data, keeps the audit rows and adds user.erased`, async (t) => {
+    const store = await fresh(t);
+    const u = { ...ada(), username: 'Ada Erasable', email: 'erase.me@example.com', phone: '+15550111' };
+    const other = ada();
+    await store.putUsers([u, other]);
+    await store.commit(u.id, { state: 'secret-state-of-ada', expectedVersion: 0, audit: [event('setup')], outbox: { channel: 'sms', to: u.phone, text: 'Your code is 123456.' } });
+    await store.commit(other.id, { state: 's', expectedVersion: 0, audit: [], outbox: { channel: 'email', to: other.email, text: 'Your code is 654321.' } });
+    assert.equal(await store.eraseUser(u.id, { requestId: 'r-erase', actor: 'admin-1', actorAdmin: true }), true);
+    assert.equal(await store.eraseUser(u.id), false);
+    assert.equal(await store.getUser(u.id), null);
+    assert.equal(await store.loadUserState(u.id), null);
+    assert.deepStrictEqual(await store.readOutbox(u.id), []);
+    assert.equal((await store.readOutbox(other.id)).length, 1);
+    const audit = await store.readAudit(u.id);
+    assert.deepStrictEqual(audit.map((a) => a.event), ['user.created', 'setup', 'user.erased']);
+    const dump = JSON.stringify([await store.listUsers(), await store.readOutbox(), await store.auditLog()]);
+    for (const personal of [u.username, u.email, u.phone, 'secret-state-of-ada', '123456']) assert.ok(!dump.includes(personal), personal);
+    assert.ok(dump.includes(other.email));
+  });
+
+  test(`${name}: listUsers pages in id order; auditLog reads oldest first by user and time`, async (t) => {
+    const store = await fresh(t);
+    const users = Array.from({ length: 5 }, () => ({ id: randomUUID(), username: 'u' }));
+    await store.putUsers(users, { at: '2027-01-01T00:00:00.000Z' });
+    const ids = users.map((u) => u.id).sort();
+    const first = await store.listUsers({ limit: 3 });
+    const rest = await store.listUsers({ after: first.at(-1).id, limit: 3 });
+    assert.deepStrictEqual([...first, ...rest].map((u) => u.id), ids);
+    await store.commit(ids[0], { audit: [event('verify.failed', { at: '2027-02-01T00:00:00.000Z' })] });
+    const all = await store.auditLog();
+    assert.equal(all.length, 6);
+    assert.ok(all.every((a, i) => i === 0 || a.seq > all[i - 1].seq));
+    assert.deepStrictEqual((await store.auditLog({ userId: ids[0] })).map((a) => a.event), ['user.created', 'verify.failed']);
+    assert.deepStrictEqual((await store.auditLog({ since: '2027-01-15T00:00:00.000Z' })).map((a) => a.event), ['verify.failed']);
+    const page = await store.auditLog({ limit: 4 });
+    assert.equal((await store.auditLog({ after: page.at(-1).seq })).length, 2);
+  });
 }
