@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// identity-mfa: serve | users add | token | outbox | migrate | rekey  (docs/contract.md §7)
+// identity-mfa: serve | users add|import|list|remove | audit | token | outbox | migrate | rekey  (docs/contract.md §7)
 //
 // The sidecar's packages (fastify, pino, jose, prom-client, a database
 // driver) are optional peers of the package: this file loads only what every
@@ -7,6 +7,7 @@
 // and says what to install when something is missing.
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireProductionSettings, settingError, SETTINGS } from './config.js';
 import { openStore } from './store/index.js';
@@ -52,9 +53,42 @@ use it with PostgreSQL, or SQLite on one machine. A worker that dies is replaced
   },
   'users add': {
     usage: 'identity-mfa users add --id <uuid> --username <name> [--email <addr>] [--phone <e164>]',
-    help: 'Adds a user to the store named by IDENTITY_MFA_DB.',
+    help: `Adds a user to the store named by IDENTITY_MFA_DB. The username, e-mail and phone are
+checked as PUT /v1/users/{id} checks them (an ASCII e-mail address, an E.164 phone number).`,
     options: { id: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, db: { type: 'string' }, demo: { type: 'boolean' } },
     run: addUser,
+  },
+  'users import': {
+    usage: 'identity-mfa users import <file.jsonl|file.csv> [--format jsonl|csv]',
+    help: `Creates or updates users from a file: JSON Lines ({"id","username","email","phone"} per
+line) or CSV with a header naming the columns id, username and optionally email, phone. Each row
+is checked as a PUT /v1/users/{id} body is; a bad row is reported with its line number on stderr
+and skipped, the rest go in (1000 per transaction). Running the same file again changes nothing.
+Prints a summary: {"created","updated","unchanged","rejected"}; exits 1 when a row was rejected.`,
+    options: { format: { type: 'string' }, db: { type: 'string' }, demo: { type: 'boolean' } },
+    positionals: 1,
+    run: importCommand,
+  },
+  'users list': {
+    usage: 'identity-mfa users list',
+    help: 'Prints every user, in id order, one JSON object per line: {"id","username","email","phone"}.',
+    options: { db: { type: 'string' }, demo: { type: 'boolean' } },
+    run: listUsers,
+  },
+  'users remove': {
+    usage: 'identity-mfa users remove --id <uuid>',
+    help: `Erases a user, as DELETE /v1/users/{id} does: their record, MFA state and outbox messages
+go; the audit trail keeps its rows (no personal data) and gains user.erased.`,
+    options: { id: { type: 'string' }, db: { type: 'string' }, demo: { type: 'boolean' } },
+    run: removeUser,
+  },
+  audit: {
+    usage: 'identity-mfa audit [--user <uuid>] [--since <iso time>]',
+    help: `Prints the audit trail, oldest first, one JSON object per line: {"seq","at","requestId",
+"userId","event","mfaType","actor","actorAdmin"}. --user keeps one user's rows; --since those at or
+after a time (ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00Z).`,
+    options: { user: { type: 'string' }, since: { type: 'string' }, db: { type: 'string' }, demo: { type: 'boolean' } },
+    run: auditCommand,
   },
   token: {
     usage: 'identity-mfa token --sub <uuid> [--admin] [--ttl 3600]',
@@ -122,15 +156,98 @@ async function withStore(values, fn, command) {
   }
 }
 
+// The CLI's actor in the audit trail.
+const CLI_ACTOR = { actor: 'identity-mfa cli', actorAdmin: true };
+
 async function addUser(values) {
   const id = need(values, 'id').toLowerCase();
   if (!UUID.test(id)) throw new UsageError('--id must be a UUID');
-  const username = need(values, 'username');
+  need(values, 'username');
+  const { checkRow } = await import('./users-import.js');
+  const { user, error } = checkRow({ id, username: values.username, email: values.email, phone: values.phone });
+  if (error) throw new UsageError(error);
   await withStore(values, async (store) => {
     if (await store.getUser(id)) throw new UsageError(`a user with id ${id} exists already`);
-    await store.addUser({ id, username, email: values.email, phone: values.phone });
+    await store.putUsers([user], CLI_ACTOR);
   }, 'users add');
-  console.log(JSON.stringify({ id, username, email: values.email ?? null, phone: values.phone ?? null }));
+  console.log(JSON.stringify(user));
+}
+
+async function importCommand(values, [file]) {
+  if (!file) throw new UsageError('name the file to import: identity-mfa users import <file>');
+  const { importUsers, ImportError } = await import('./users-import.js');
+  const { size } = await stat(file).catch(() => {
+    throw new UsageError(`cannot read ${file}`);
+  });
+  const bar = process.stderr.isTTY ? progressBar(size) : null;
+  const counts = await withStore(values, (store) => importUsers(store, file, {
+    format: values.format,
+    by: CLI_ACTOR,
+    onProgress: bar?.update,
+    onRejected: ({ line, error }) => {
+      bar?.clear();
+      console.error(`line ${line}: ${error}`);
+    },
+  }).catch((error) => {
+    throw error instanceof ImportError ? new UsageError(error.message) : error;
+  }), 'users import');
+  bar?.clear();
+  console.log(JSON.stringify(counts));
+  if (counts.rejected > 0) process.exitCode = 1;
+}
+
+// One line on a terminal, redrawn in place: how much of the file is in.
+function progressBar(total) {
+  const width = 30;
+  return {
+    update({ rows, bytes }) {
+      const done = total ? Math.min(1, bytes / total) : 1;
+      const filled = Math.round(done * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${(done * 100).toFixed(0).padStart(3)}%  ${rows} rows`);
+    },
+    clear() {
+      process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+async function listUsers(values) {
+  await withStore(values, async (store) => {
+    for (let after = ''; ;) {
+      const page = await store.listUsers({ after, limit: 1000 });
+      for (const user of page) console.log(JSON.stringify(user));
+      if (page.length < 1000) return;
+      after = page.at(-1).id;
+    }
+  }, 'users list');
+}
+
+async function removeUser(values) {
+  const id = need(values, 'id').toLowerCase();
+  if (!UUID.test(id)) throw new UsageError('--id must be a UUID');
+  await withStore(values, async (store) => {
+    if (!(await store.eraseUser(id, CLI_ACTOR))) throw new UsageError(`no user with id ${id}`);
+  }, 'users remove');
+  console.log(JSON.stringify({ id, erased: true }));
+}
+
+async function auditCommand(values) {
+  const userId = values.user?.toLowerCase() ?? null;
+  if (userId !== null && !UUID.test(userId)) throw new UsageError('--user must be a UUID');
+  let since = null;
+  if (values.since !== undefined) {
+    const time = Date.parse(values.since);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(values.since) || Number.isNaN(time)) throw new UsageError('--since must be an ISO 8601 time, e.g. 2026-11-01T08:00:00Z');
+    since = new Date(time).toISOString();
+  }
+  await withStore(values, async (store) => {
+    for (let after = 0; ;) {
+      const page = await store.auditLog({ userId, since, after, limit: 1000 });
+      for (const row of page) console.log(JSON.stringify(row));
+      if (page.length < 1000) return;
+      after = page.at(-1).seq;
+    }
+  }, 'audit');
 }
 
 async function token(values) {
@@ -290,10 +407,17 @@ async function main(argv) {
     console.log(`usage: ${command.usage}\n\n${command.help}`);
     return 0;
   }
-  const { values } = parseArgs({ args: rest, options: command.options, strict: true });
-  await command.run(values);
+  const { values, positionals } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: Boolean(command.positionals) });
+  if (positionals.length > (command.positionals ?? 0)) throw new UsageError(`unexpected argument: ${positionals.at(-1)}`);
+  await command.run(values, positionals);
   return null;
 }
+
+// A reader that stops early (| head) is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

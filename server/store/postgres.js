@@ -16,6 +16,9 @@ const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, for
 const CLAIM = Q.claimOutbox.replace('{lock}', ' FOR UPDATE SKIP LOCKED');
 const USER_FOR_UPDATE = Q.userForUpdate.replace('{lock}', ' FOR UPDATE');
 
+// A batch's user was created by another transaction after the batch read.
+class CreatedMeanwhile extends Error {}
+
 export class PostgresStore {
   constructor(url, { poolSize = 10 } = {}) {
     this.kind = 'postgres';
@@ -121,14 +124,61 @@ export class PostgresStore {
     return rows[0].hits === 1;
   }
 
-  /** Creates or updates users in one transaction: ['created' | 'updated' | 'unchanged'] in order. */
+  /**
+   * Creates or updates users in one transaction: ['created' | 'updated' |
+   * 'unchanged'] in order. A batch is five statements whatever its size;
+   * when another transaction creates one of its users meanwhile, the batch
+   * is done again a row at a time.
+   */
   async putUsers(users, by = {}) {
     const context = { at: now(), ...by };
-    return this.transaction(async (client) => {
-      const outcomes = [];
-      for (const u of users) outcomes.push(await this.putOne(client, storedUser(u), context));
-      return outcomes;
+    const list = users.map(storedUser);
+    try {
+      return await this.transaction((client) => this.putBatch(client, list, context));
+    } catch (error) {
+      if (!(error instanceof CreatedMeanwhile)) throw error;
+      return this.transaction(async (client) => {
+        const outcomes = [];
+        for (const u of list) outcomes.push(await this.putOne(client, u, context));
+        return outcomes;
+      });
+    }
+  }
+
+  async putBatch(client, list, by) {
+    const ids = [...new Set(list.map((u) => u.id))];
+    const { rows } = await client.query('SELECT id, username, email, phone FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
+    const current = new Map(rows.map((r) => [r.id, toUser(r)]));
+    const created = new Map();
+    const updated = new Map();
+    const audit = [];
+    const outcomes = list.map((u) => {
+      const outcome = planUserChange(current.get(u.id), u);
+      if (outcome === 'unchanged') return outcome;
+      // A user named twice in one batch: the later row wins, as it would one row at a time.
+      (outcome === 'created' || created.has(u.id) ? created : updated).set(u.id, u);
+      current.set(u.id, u);
+      const [at, request_id, user_id, event, , actor, actor_admin] = auditParams(u.id, { ...by, event: userEvent(outcome) });
+      audit.push({ at, request_id, user_id, event, actor, actor_admin });
+      return outcome;
     });
+    const json = (map) => JSON.stringify([...map.values()]);
+    const records = 'jsonb_to_recordset($1::jsonb) AS u(id text, username text, email text, phone text)';
+    if (created.size) {
+      const inserted = await client.query(`INSERT INTO users (id, username, email, phone, created_at)
+        SELECT u.id, u.username, u.email, u.phone, $2 FROM ${records} ON CONFLICT (id) DO NOTHING RETURNING id`, [json(created), by.at]);
+      if (inserted.rowCount !== created.size) throw new CreatedMeanwhile();
+      await client.query(`INSERT INTO mfa_state (user_id, state, version, updated_at) SELECT u.id, '', 0, $2 FROM ${records}`, [json(created), by.at]);
+    }
+    if (updated.size) {
+      await client.query(`UPDATE users SET username = u.username, email = u.email, phone = u.phone FROM ${records} WHERE users.id = u.id`, [json(updated)]);
+    }
+    if (audit.length) {
+      await client.query(`INSERT INTO audit (at, request_id, user_id, event, actor, actor_admin)
+        SELECT a.at, a.request_id, a.user_id, a.event, a.actor, a.actor_admin
+        FROM jsonb_to_recordset($1::jsonb) AS a(at text, request_id text, user_id text, event text, actor text, actor_admin integer)`, [JSON.stringify(audit)]);
+    }
+    return outcomes;
   }
 
   async putOne(client, user, by) {

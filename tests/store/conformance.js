@@ -139,6 +139,18 @@ export function storeConformance(name, open) {
     assert.deepStrictEqual(await store.loadState(u.id), { state: 's1', version: 1 });
   });
 
+  test(`${name}: a batch that names a user twice ends as its later row says`, async (t) => {
+    const store = await fresh(t);
+    const u = ada();
+    const v = ada();
+    await store.putUsers([v]);
+    assert.deepStrictEqual(await store.putUsers([u, { ...u, username: 'later' }, { ...v, phone: '' }, { ...u, username: 'later' }]),
+      ['created', 'updated', 'updated', 'unchanged']);
+    assert.equal((await store.getUser(u.id)).username, 'later');
+    assert.equal((await store.getUser(v.id)).phone, null);
+    assert.deepStrictEqual((await store.readAudit(u.id)).map((a) => a.event), ['user.created', 'user.updated']);
+  });
+
   test(`${name}: concurrent puts of one new user create it once`, async (t) => {
     const store = await fresh(t);
     const u = ada();
