@@ -114,12 +114,25 @@ export function createVerifier(config, clock = Date.now, { log, cacheBytes } = {
       return {
         sub: String(payload.sub), admin: scopes.includes(config.adminScope), exp: payload.exp, nbf: payload.nbf,
         mfaAt: mfa ? payload.auth_time * 1000 : null,
+        profile: config.users === 'token' ? profileOf(payload, config.userClaims) : null,
       };
     } catch (error) {
       if (!symmetric && isFetchFailure(error)) jwks.failed?.(error);
       throw new AuthError('IDE-0009');
     }
   }
+}
+
+/**
+ * Who the token says the user is, for users just in time: each field with
+ * the claim it came from (errors name the claim). The username is the first
+ * of its claims that is present.
+ */
+function profileOf(payload, claims) {
+  const present = (name) => payload[name] !== undefined && payload[name] !== null && payload[name] !== '';
+  const usernameClaim = claims.username.find(present) ?? claims.username[0];
+  const field = (claim) => ({ claim, value: payload[claim] ?? null });
+  return { username: field(usernameClaim), email: field(claims.email), phone: field(claims.phone) };
 }
 
 // Tokens verified recently, so a client's repeated calls skip the signature
@@ -153,7 +166,8 @@ export class VerifiedTokens {
   set(token, identity) {
     const now = this.clock();
     if (now >= this.sweepAt) this.sweep(now);
-    const cost = token.length + ENTRY_OVERHEAD;
+    // A profile's claims came out of the token: at most its length again.
+    const cost = token.length * (identity.profile ? 2 : 1) + ENTRY_OVERHEAD;
     if (cost > this.budget / 4) return; // one giant token must not empty the cache
     const old = this.entries.get(token);
     if (old) this.remove(token, old);
@@ -183,9 +197,9 @@ export class VerifiedTokens {
 }
 
 /** An HS256 token, for development (`identity-mfa token`, demo mode, tests). */
-export async function mintToken(config, { sub, admin = false, ttl = 3600, now = Date.now() }) {
+export async function mintToken(config, { sub, admin = false, ttl = 3600, now = Date.now(), claims = {} }) {
   if (!config.jwtSecret) throw new TypeError('minting needs IDENTITY_MFA_JWT_SECRET');
-  const jwt = new SignJWT(admin ? { scope: config.adminScope } : {})
+  const jwt = new SignJWT(admin ? { ...claims, scope: config.adminScope } : { ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
     .setIssuedAt(Math.floor(now / 1000))

@@ -35,6 +35,10 @@ export const SETTINGS = {
   maxConnections: ['IDENTITY_MFA_MAX_CONNECTIONS', 'max-connections'],
   logLevel: ['IDENTITY_MFA_LOG_LEVEL', 'log-level'],
   webhookTimeoutMs: ['IDENTITY_MFA_WEBHOOK_TIMEOUT_MS', 'webhook-timeout-ms'],
+  users: ['IDENTITY_MFA_USERS', 'users'],
+  usernameClaims: ['IDENTITY_MFA_USERNAME_CLAIMS', 'username-claims'],
+  emailClaim: ['IDENTITY_MFA_EMAIL_CLAIM', 'email-claim'],
+  phoneClaim: ['IDENTITY_MFA_PHONE_CLAIM', 'phone-claim'],
 };
 
 const DEFAULTS = {
@@ -58,6 +62,12 @@ const DEFAULTS = {
   maxConnections: '512',
   logLevel: 'info',
   webhookTimeoutMs: '5000',
+  // Where users come from: the sidecar's table (admin API, import, CLI), or
+  // also just in time from the claims of the user's own verified token.
+  users: 'table',
+  usernameClaims: 'preferred_username,email', // the first one present
+  emailClaim: 'email',
+  phoneClaim: 'phone_number',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -134,6 +144,15 @@ function parseJwks(text) {
   return text;
 }
 
+// A claim name: printable ASCII without spaces or commas (claims may be URLs).
+function parseClaims(name, text, { many = false } = {}) {
+  const names = many ? text.split(',').map((part) => part.trim()) : [text.trim()];
+  if (!names.length || names.some((claim) => !/^[\x21-\x2B\x2D-\x7E]{1,256}$/.test(claim))) {
+    throw new ConfigError(`${describe(name)}: ${many ? 'claim names separated by commas' : 'one claim name'}, e.g. ${DEFAULTS[name]}`);
+  }
+  return names;
+}
+
 function parseInteger(name, text, min, max) {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${describe(name)} must be an integer from ${min} to ${max}`);
@@ -175,7 +194,14 @@ export function loadConfig(env = process.env, flags = {}) {
     maxConnections: parseInteger('maxConnections', raw.maxConnections, 1, 1000000),
     logLevel: raw.logLevel,
     webhookTimeoutMs: parseInteger('webhookTimeoutMs', raw.webhookTimeoutMs, 100, 60000),
+    users: raw.users,
+    userClaims: {
+      username: parseClaims('usernameClaims', raw.usernameClaims, { many: true }),
+      email: parseClaims('emailClaim', raw.emailClaim)[0],
+      phone: parseClaims('phoneClaim', raw.phoneClaim)[0],
+    },
   };
+  if (config.users !== 'table' && config.users !== 'token') throw new ConfigError(`${describe('users')} must be table or token`);
   // A scope is one token of a space-separated `scope` claim; "" would make
   // a token that carries `scope: ""` an admin's.
   if (!/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(config.adminScope)) {

@@ -9,7 +9,7 @@ import { ENDPOINTS, ERROR_HEADERS } from 'identity-mfa/contract';
 import { createNodeHost } from 'identity-mfa/node';
 import { AuthError, bearerToken } from './auth.js';
 import { sendError } from './errors.js';
-import { userRoutes } from './users.js';
+import { profileUser, sameUser, userRoutes } from './users.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Lost compare-and-set races are decided again on the fresh state; past this
@@ -109,9 +109,13 @@ export async function identityMfaRoutes(app, options) {
   async function handle(operation, request, reply) {
     const userId = request.params.id.toLowerCase();
     const body = request.body ?? '';
+    // Users just in time: the user's own token says who they are (never an
+    // admin's); the record is written with the first change, not on a read.
+    const jit = config.users === 'token' && !request.auth.admin ? profileUser(request.auth) : null;
+    if (jit?.fields) return sendError(reply, 'IDE-0007', { fields: jit.fields });
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const loaded = await store.loadUserState(userId);
-      const user = loaded?.user ?? null;
+      const user = jit?.user ?? loaded?.user ?? null;
       const stored = loaded ?? { state: '', version: 0 };
       const now = clock();
       const decision = decide(operation, {
@@ -130,6 +134,10 @@ export async function identityMfaRoutes(app, options) {
       const actorAdmin = request.auth.admin;
       const audit = decision.audit.map((event) => ({ at, requestId: request.id, event, mfaType: decision.mfaType, actor, actorAdmin }));
       const change = { audit };
+      if (jit && !(loaded && sameUser(loaded.user, jit.user))) {
+        change.user = jit.user;
+        change.by = { at, requestId: request.id, actor, actorAdmin };
+      }
       if (decision.newState !== null) {
         change.state = decision.newState;
         change.expectedVersion = stored.version;

@@ -8,6 +8,32 @@ import { sendError } from './errors.js';
 
 const fastifyPath = (path) => path.replace(/\{(\w+)\}/g, ':$1');
 
+// Users just in time (IDENTITY_MFA_USERS=token): the user a token's claims
+// describe, checked by the core exactly as a PUT body is, once per verified
+// token. { user } or { fields } (claim name → reason) for IDE-0007.
+const profiles = new WeakMap();
+export function profileUser(identity) {
+  let checked = profiles.get(identity);
+  if (checked) return checked;
+  const { username, email, phone } = identity.profile;
+  const body = JSON.stringify({ username: username.value, email: email.value, phone: phone.value });
+  const result = validateRequest('put-user', body);
+  if (result.ok) {
+    const { value } = result;
+    checked = { user: { id: identity.sub.toLowerCase(), username: value.username, email: value.email ?? null, phone: value.phone ?? null } };
+  } else {
+    // The core names the body's fields; the caller knows the token's claims.
+    const claim = { username: username.claim, email: email.claim, phone: phone.claim };
+    checked = { fields: Object.fromEntries(Object.entries(result.error.fields ?? { username: 'required' }).map(([field, reason]) => [claim[field] ?? field, reason])) };
+  }
+  profiles.set(identity, checked);
+  return checked;
+}
+
+/** Whether a stored user already says what `user` says. */
+export const sameUser = (stored, user) =>
+  stored.username === user.username && (stored.email ?? null) === user.email && (stored.phone ?? null) === user.phone;
+
 /** A stored user as the User schema answers it. */
 const userBody = (user) => ({ id: user.id, username: user.username, email: user.email ?? null, phone: user.phone ?? null });
 

@@ -97,7 +97,17 @@ export class PostgresStore {
 
   // One statement, so one round trip and its own transaction: the
   // compare-and-set, and the audit rows and outbox message only if it hit.
+  // A change that brings its user (users just in time) writes the user
+  // first, in the same transaction.
   async commit(userId, change) {
+    if (!change.user) return this.applyChange(this.pool, userId, change);
+    return this.transaction(async (client) => {
+      await this.putOne(client, storedUser(change.user), { at: now(), ...change.by });
+      return this.applyChange(client, userId, change);
+    });
+  }
+
+  async applyChange(db, userId, change) {
     const audit = JSON.stringify((change.audit ?? []).map((a) => {
       const [at, requestId, , event, mfaType, actor, actorAdmin] = auditParams(userId, a);
       return { at, request_id: requestId, event, mfa_type: mfaType, actor, actor_admin: actorAdmin };
@@ -108,7 +118,7 @@ export class PostgresStore {
       : 'UPDATE mfa_state SET state = $4, version = version + 1, updated_at = $5 WHERE user_id = $1 AND version = $6 RETURNING user_id';
     const params = [userId, audit, outbox];
     if (change.state !== undefined) params.push(change.state, now(), change.expectedVersion);
-    const { rows } = await this.pool.query(`
+    const { rows } = await db.query(`
       WITH hit AS (${target}),
       audit_rows AS (
         INSERT INTO audit (at, request_id, user_id, event, mfa_type, actor, actor_admin)

@@ -20,6 +20,8 @@ export function openConnection(path) {
   return db;
 }
 
+class LostRace extends Error {}
+
 /** The writes, by name, each one transaction: the writer thread's repertoire. */
 export function writeOperations(db) {
   const cas = db.prepare(SQL.compareAndSet);
@@ -34,9 +36,8 @@ export function writeOperations(db) {
   const insertState = db.prepare(SQL.insertStateIfAbsent);
   const updateUser = db.prepare(SQL.updateUser);
   const erase = ['eraseOutbox', 'eraseState', 'eraseUser'].map((name) => db.prepare(SQL[name]));
-  // [user] → ['created' | 'updated' | 'unchanged'], one transaction;
-  // `by` is the audit context of every change ({at, requestId, actor, actorAdmin}).
-  const putUsers = db.transaction((users, by) => users.map((u) => {
+  // One user created or updated, audited with `by` ({at, requestId, actor, actorAdmin}).
+  const putOne = (u, by) => {
     const user = storedUser(u);
     const outcome = planUserChange(userRow.get(user.id), user);
     if (outcome === 'created') {
@@ -48,6 +49,32 @@ export function writeOperations(db) {
     const event = userEvent(outcome);
     if (event) audit.run(...auditParams(user.id, { ...by, event }));
     return outcome;
+  };
+  // [user] → ['created' | 'updated' | 'unchanged'], one transaction.
+  const putUsers = db.transaction((users, by) => users.map((u) => putOne(u, by)));
+  // A change: its user first when it brings one (users just in time), then the
+  // compare-and-set, the audit rows and the message.
+  const applyOne = (userId, change) => {
+    if (change.user) putOne(change.user, { at: now(), ...change.by });
+    if (change.state !== undefined && cas.run(change.state, now(), userId, change.expectedVersion).changes !== 1) {
+      if (change.user) throw new LostRace(); // undo the user's write with the rest
+      return false;
+    }
+    for (const a of change.audit ?? []) audit.run(...auditParams(userId, a));
+    if (change.outbox) outbox.run(...outboxParams(userId, change.outbox));
+    return true;
+  };
+  // Each change of a group in a savepoint of its own: one that lost its race
+  // leaves nothing, the others still commit.
+  const applyAlone = db.transaction((userId, change) => applyOne(userId, change));
+  const group = db.transaction((changes) => changes.map(({ userId, change }) => {
+    if (!change.user) return applyOne(userId, change);
+    try {
+      return applyAlone(userId, change);
+    } catch (error) {
+      if (error instanceof LostRace) return false;
+      throw error;
+    }
   }));
   const eraseOne = db.transaction((userId, by) => {
     const [outbox, state, user] = erase;
@@ -57,13 +84,6 @@ export function writeOperations(db) {
     audit.run(...auditParams(userId, { ...by, event: 'user.erased' }));
     return true;
   });
-  const applyOne = (userId, change) => {
-    if (change.state !== undefined && cas.run(change.state, now(), userId, change.expectedVersion).changes !== 1) return false;
-    for (const a of change.audit ?? []) audit.run(...auditParams(userId, a));
-    if (change.outbox) outbox.run(...outboxParams(userId, change.outbox));
-    return true;
-  };
-  const group = db.transaction((changes) => changes.map(({ userId, change }) => applyOne(userId, change)));
   const settleOne = db.transaction((messageId, outcome, event) => {
     settle.run(...settleParams(messageId, outcome));
     if (event) audit.run(...auditParams(event.userId, event));
