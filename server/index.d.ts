@@ -31,6 +31,12 @@ export interface Config {
   maxConnections: number;
   /** fatal, error, warn, info (one line per request), debug (health checks too), trace, silent. */
   logLevel: string;
+  /** One webhook attempt's time limit (ms). */
+  webhookTimeoutMs: number;
+  /** Where users come from: the table only, or also just in time from their own tokens' claims. */
+  users: 'table' | 'token';
+  /** The claims a just-in-time user comes from: the username from the first present. */
+  userClaims: { username: string[]; email: string; phone: string };
 }
 
 /** A malformed or missing setting; its message names the variable and the flag. */
