@@ -30,7 +30,7 @@ function formatOf(path) {
 }
 
 async function* chunks(path, tally) {
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
     tally.bytes += Buffer.byteLength(chunk);
     yield chunk;
   }
