@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireProductionSettings, settingError, SETTINGS } from './config.js';
 import { openStore } from './store/index.js';
 import { demoConfig, isLoopback } from './demo/settings.js';
+import { UUID } from './uuid.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const DRIVERS = { sqlite: 'better-sqlite3', postgres: 'pg' };
@@ -121,7 +122,6 @@ with a compare-and-set, and one that changed meanwhile is read again.`,
   },
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 class UsageError extends Error {}
 
 function need(values, name) {
@@ -211,15 +211,20 @@ function progressBar(total) {
   };
 }
 
+// Prints every row `read({after, limit})` gives, page by page, one JSON per
+// line; `cursor(row)` is what the next page starts after.
+async function printPages(read, cursor, after) {
+  const limit = 1000;
+  for (;;) {
+    const page = await read({ after, limit });
+    for (const row of page) console.log(JSON.stringify(row));
+    if (page.length < limit) return;
+    after = cursor(page.at(-1));
+  }
+}
+
 async function listUsers(values) {
-  await withStore(values, async (store) => {
-    for (let after = ''; ;) {
-      const page = await store.listUsers({ after, limit: 1000 });
-      for (const user of page) console.log(JSON.stringify(user));
-      if (page.length < 1000) return;
-      after = page.at(-1).id;
-    }
-  }, 'users list');
+  await withStore(values, (store) => printPages((page) => store.listUsers(page), (user) => user.id, ''), 'users list');
 }
 
 async function removeUser(values) {
@@ -240,14 +245,7 @@ async function auditCommand(values) {
     if (!/^\d{4}-\d{2}-\d{2}/.test(values.since) || Number.isNaN(time)) throw new UsageError('--since must be an ISO 8601 time, e.g. 2026-11-01T08:00:00Z');
     since = new Date(time).toISOString();
   }
-  await withStore(values, async (store) => {
-    for (let after = 0; ;) {
-      const page = await store.auditLog({ userId, since, after, limit: 1000 });
-      for (const row of page) console.log(JSON.stringify(row));
-      if (page.length < 1000) return;
-      after = page.at(-1).seq;
-    }
-  }, 'audit');
+  await withStore(values, (store) => printPages((page) => store.auditLog({ userId, since, ...page }), (row) => row.seq, 0), 'audit');
 }
 
 async function token(values) {

@@ -5,28 +5,30 @@
 // back with a compare-and-set.
 import { decide } from 'identity-mfa';
 import { randomUUID } from 'node:crypto';
-import { ENDPOINTS, ERROR_HEADERS } from 'identity-mfa/contract';
+import { ENDPOINTS, ERROR_HEADERS, TIMINGS, USER_ENDPOINTS } from 'identity-mfa/contract';
 import { createNodeHost } from 'identity-mfa/node';
 import { AuthError, bearerToken } from './auth.js';
-import { sendError } from './errors.js';
-import { profileUser, sameUser, userRoutes } from './users.js';
+import { sendError, sendJson } from './errors.js';
+import { sameUser } from './store/sql.js';
+import { profileUser, userHandlers } from './users.js';
+import { UUID } from './uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Lost compare-and-set races are decided again on the fresh state; past this
 // many, the request fails cleanly rather than spinning.
 const MAX_ATTEMPTS = 8;
-// A token's second factor counts as step-up this long after it (RFC 9470 max_age).
-const STEP_UP_MS = 5 * 60 * 1000;
-// A token's auth_time this far in the future is a clock skew, not a future login.
-const SKEW_MS = 60 * 1000;
-
-/** Whether the token proves a second factor recent enough for step-up. */
+/**
+ * Whether the token proves a second factor recent enough for step-up (RFC
+ * 9470 max_age, the core's step-up window); an auth_time ahead of now by
+ * less than the clock skew is another clock's, not a future login.
+ */
 function tokenStepUp(auth, now) {
-  return auth.mfaAt !== null && auth.mfaAt !== undefined && auth.mfaAt > now - STEP_UP_MS && auth.mfaAt <= now + SKEW_MS;
+  return auth.mfaAt !== null && auth.mfaAt !== undefined && auth.mfaAt > now - TIMINGS.stepUpMs && auth.mfaAt <= now + TIMINGS.clockSkewMs;
 }
 
-/** The contract's routes, in Fastify's path syntax. */
-export const ROUTES = ENDPOINTS.map(({ method, path, operation }) => ({ method, url: path.replace(/\{(\w+)\}/g, ':$1'), operation }));
+/** Endpoints of the contract in Fastify's path syntax. */
+const fastifyRoutes = (endpoints) => endpoints.map(({ method, path, operation }) => ({ method, url: path.replace(/\{(\w+)\}/g, ':$1'), operation }));
+/** The MFA routes the core decides, in Fastify's path syntax. */
+export const ROUTES = fastifyRoutes(ENDPOINTS);
 
 /**
  * Options: { config, store, verifier, log?, metrics?, clock?, onOutbox? }.
@@ -104,7 +106,17 @@ export async function identityMfaRoutes(app, options) {
       },
     });
   }
-  userRoutes(app, { store, config });
+  // The user routes: the hook above lets only admin tokens through.
+  const users = userHandlers({ store, config });
+  for (const route of fastifyRoutes(USER_ENDPOINTS)) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      config: { adminOnly: true },
+      handler: (request, reply) => users[route.operation](request, reply, request.params.id.toLowerCase(),
+        { requestId: request.id, actor: request.auth.sub, actorAdmin: true }),
+    });
+  }
 
   async function handle(operation, request, reply) {
     const userId = request.params.id.toLowerCase();
@@ -151,7 +163,7 @@ export async function identityMfaRoutes(app, options) {
       for (const event of decision.audit) metrics?.events.inc({ event, mfa_type: decision.mfaType ?? '' });
       if (decision.retryAfter > 0) reply.header('retry-after', String(decision.retryAfter));
       if (decision.error) reply.headers(ERROR_HEADERS[decision.error.code] ?? {});
-      return reply.code(decision.status).type('application/json; charset=utf-8').send(decision.bodyText);
+      return sendJson(reply, decision.status, decision.bodyText);
     }
     log.warn({ reqId: request.id, userId }, 'too many concurrent writes to one user');
     return sendError(reply, 'IDE-0045');

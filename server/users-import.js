@@ -5,9 +5,9 @@
 // transaction each. A bad row is reported with its line number and skipped;
 // the others go in. Running the same file again changes nothing.
 import { createReadStream } from 'node:fs';
-import { validateRequest } from 'identity-mfa';
+import { checkUser } from './users.js';
+import { UUID } from './uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMNS = ['id', 'username', 'email', 'phone'];
 const BATCH = 1000;
 
@@ -141,13 +141,10 @@ async function* csvRows(source) {
 /** A row as a user, or the reason it is refused: the core's answer to it as a PUT body. */
 export function checkRow({ id, ...body }) {
   if (typeof id !== 'string' || !UUID.test(id)) return { error: 'id must be a UUID' };
-  const result = validateRequest('put-user', JSON.stringify(body));
-  if (!result.ok) {
-    const fields = Object.entries(result.error.fields ?? {}).map(([name, reason]) => `${name} ${reason}`);
-    return { error: fields.length ? fields.join('; ') : result.error.message };
-  }
-  const { username, email = null, phone = null } = result.value;
-  return { user: { id: id.toLowerCase(), username, email, phone } };
+  const { user, error } = checkUser(id, JSON.stringify(body));
+  if (user) return { user };
+  const fields = Object.entries(error.error.fields ?? {}).map(([name, reason]) => `${name} ${reason}`);
+  return { error: fields.length ? fields.join('; ') : error.error.message };
 }
 
 /**
@@ -165,7 +162,7 @@ export async function importUsers(store, path, { format, by = {}, onProgress, on
     batch = [];
     onProgress?.({ rows: read, bytes: tally.bytes });
   };
-  for await (const row of readRows(path, format ?? formatOf(path), tally)) {
+  for await (const row of readRows(path, format, tally)) {
     read++;
     const checked = row.error ? row : checkRow(row.fields);
     if (checked.error) {

@@ -3,10 +3,11 @@
 // from rows to the objects of the store interface (server/index.d.ts).
 import { randomUUID } from 'node:crypto';
 
+const USER_BY_ID = 'SELECT id, username, email, phone FROM users WHERE id = ?';
 const OUTBOX_COLUMNS = 'user_id, channel, to_address, text, created_at, message_id, status, attempts, next_attempt_at, settled_at, last_error';
 
 export const SQL = {
-  user: 'SELECT id, username, email, phone FROM users WHERE id = ?',
+  user: USER_BY_ID,
   userAndState: 'SELECT u.id, u.username, u.email, u.phone, s.state, s.version FROM users u JOIN mfa_state s ON s.user_id = u.id WHERE u.id = ?',
   addUser: 'INSERT INTO users (id, username, email, phone, created_at) VALUES (?, ?, ?, ?, ?)',
   addState: "INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES (?, '', 0, ?)",
@@ -30,7 +31,7 @@ export const SQL = {
   // The user routes and the users CLI. An upsert reads the row first (locked
   // on PostgreSQL), then inserts (a racing insert makes this one do nothing)
   // or updates: planUserChange decides which.
-  userForUpdate: 'SELECT id, username, email, phone FROM users WHERE id = ?{lock}',
+  userForUpdate: `${USER_BY_ID}{lock}`,
   insertUser: 'INSERT INTO users (id, username, email, phone, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   insertStateIfAbsent: "INSERT INTO mfa_state (user_id, state, version, updated_at) VALUES (?, '', 0, ?) ON CONFLICT (user_id) DO NOTHING",
   updateUser: 'UPDATE users SET username = ?, email = ?, phone = ? WHERE id = ?',
@@ -83,9 +84,12 @@ export const storedUser = (u) => ({ id: u.id.toLowerCase(), username: u.username
 /** What an upsert of `user` does to the stored row `existing` (or none). */
 export function planUserChange(existing, user) {
   if (!existing) return 'created';
-  const same = existing.username === user.username && (existing.email ?? null) === user.email && (existing.phone ?? null) === user.phone;
-  return same ? 'unchanged' : 'updated';
+  return sameUser(existing, user) ? 'unchanged' : 'updated';
 }
+
+/** Whether a stored user already says what `user` (as storedUser gives it) says. */
+export const sameUser = (stored, user) =>
+  stored.username === user.username && (stored.email ?? null) === user.email && (stored.phone ?? null) === user.phone;
 
 /** The audit event of an upsert's outcome, or null for an unchanged user. */
 export const userEvent = (outcome) => ({ created: 'user.created', updated: 'user.updated' })[outcome] ?? null;
