@@ -1,7 +1,8 @@
 // The host for Node: HMACs and random bytes from node:crypto, the server's
 // pepper, and (with encryption keys) the sealing of TOTP secrets at rest.
 // The pepper and the keys stay in JavaScript and never enter the core.
-import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { keyedSha256 } from './keyed-sha256.js';
 import { createSealer } from './sealer.js';
 
 export { createSealer, SealError } from './sealer.js';
@@ -17,7 +18,10 @@ const HASHES = { SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' };
 export function createNodeHost({ pepper, encryptionKeys } = {}) {
   const key = typeof pepper === 'string' ? Buffer.from(pepper, 'base64') : Buffer.from(pepper ?? []);
   if (key.length < 16) throw new TypeError('createNodeHost: the pepper must hold at least 16 bytes');
-  const pepperKey = createSecretKey(key); // made once: an HMAC from a key object skips copying the key
+  // The pepper's pads hashed once (js/keyed-sha256.js): a recovery code then
+  // costs two SHA-256 blocks, not a node:crypto HMAC set up for each.
+  const peppered = keyedSha256(key);
+  key.fill(0); // a copy of the caller's bytes: the pads are all that is kept
   const random = randomPool();
   const host = {
     hmac(algorithm, secret, message) {
@@ -25,9 +29,7 @@ export function createNodeHost({ pepper, encryptionKeys } = {}) {
       if (!hash) return null;
       return createHmac(hash, secret).update(message).digest();
     },
-    pepperedHash(message) {
-      return createHmac('sha256', pepperKey).update(message).digest();
-    },
+    pepperedHash: peppered,
     randomBytes: random,
   };
   if (encryptionKeys) Object.assign(host, sealingMethods(createSealer(encryptionKeys)));

@@ -2,9 +2,9 @@
 // from a JWKS (file or URL; RS256, ES256, EdDSA) or, for development, an
 // HS256 secret. `alg: none` is never accepted; `exp` and `sub` are required.
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
 import { settingError } from './config.js';
-import { verifyHs256 } from './hs256.js';
+import { tokenHeader, verifyHs256 } from './hs256.js';
 
 const ASYMMETRIC = ['RS256', 'ES256', 'EdDSA'];
 
@@ -91,13 +91,9 @@ export function createVerifier(config, clock = Date.now, { log, cacheBytes } = {
   return verify;
 
   async function verifyOnce(token) {
-    let header;
-    try {
-      header = decodeProtectedHeader(token);
-    } catch {
-      throw new AuthError('IDE-0009');
-    }
-    const symmetric = header.alg === 'HS256';
+    // HS256 by the configured secret, synchronously; anything else is jose's
+    // to verify against the JWKS (a header that does not parse fails there).
+    const symmetric = tokenHeader(token)?.alg === 'HS256';
     const key = symmetric ? secret : jwks?.keys;
     if (!key) throw new AuthError('IDE-0009');
     try {

@@ -20,6 +20,12 @@ function part(text) {
   }
 }
 
+/** A compact JWS's protected header as an object, or null when it has none that parses. */
+export function tokenHeader(token) {
+  const end = token.indexOf('.');
+  return end < 0 ? null : part(token.slice(0, end));
+}
+
 const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
 
 /**
