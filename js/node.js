@@ -1,8 +1,9 @@
 // The host for Node: HMACs and random bytes from node:crypto, the server's
 // pepper, and (with encryption keys) the sealing of TOTP secrets at rest.
 // The pepper and the keys stay in JavaScript and never enter the core.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { keyedSha256 } from './keyed-sha256.js';
+import { randomPool } from './random-pool.js';
 import { createSealer } from './sealer.js';
 
 export { createSealer, SealError } from './sealer.js';
@@ -37,23 +38,6 @@ export function createNodeHost({ pepper, encryptionKeys } = {}) {
 }
 
 // The host's seal/open over a sealer: bytes in and out, as the core calls them.
-// Random bytes from the CSPRNG, drawn 4 KB at a time: one draw costs about
-// as much as 30 small ones. Every call gets bytes no other call got; a new
-// pool is a new buffer, so bytes handed out are never overwritten.
-function randomPool(size = 4096) {
-  let pool = randomBytes(size);
-  let used = 0;
-  return (count) => {
-    if (count > size) return randomBytes(count);
-    if (used + count > size) {
-      pool = randomBytes(size);
-      used = 0;
-    }
-    used += count;
-    return pool.subarray(used - count, used);
-  };
-}
-
 function sealingMethods(sealer) {
   return {
     seal: (owner, secret) => Buffer.from(sealer.seal(owner, secret)),

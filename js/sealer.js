@@ -3,7 +3,8 @@
 // a sealed secret opens only for its own user. Older key ids still open,
 // which is what makes rotation possible (identity-mfa rekey). Node only.
 //   sealed:v1:<kid>:<iv, base64url>:<ciphertext and tag, base64url>
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey } from 'node:crypto';
+import { randomPool } from './random-pool.js';
 
 const PREFIX = 'sealed:v1';
 
@@ -24,12 +25,15 @@ export function createSealer(keys) {
     if (typeof kid !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(kid)) throw new TypeError('a key id is 1-64 letters, digits, . _ -');
     if (!(key instanceof Uint8Array) || key.length !== 32) throw new TypeError(`key "${kid}" must be 32 bytes`);
   }
-  const current = keys[0];
-  const byKid = new Map(keys.map((k) => [k.kid, k.key]));
+  // Key objects made once (a cipher from raw bytes makes one per call); the
+  // nonces from a pool of CSPRNG bytes, never handed out twice.
+  const byKid = new Map(keys.map((k) => [k.kid, createSecretKey(k.key)]));
+  const current = { kid: keys[0].kid, key: createSecretKey(keys[0].key) };
+  const nonce = randomPool();
 
   /** The sealed text of `secret` (a string) for `owner` (a string or bytes). */
   function seal(owner, secret) {
-    const iv = randomBytes(12);
+    const iv = nonce(12);
     const cipher = createCipheriv('aes-256-gcm', current.key, iv);
     cipher.setAAD(Buffer.from(owner));
     const body = Buffer.concat([cipher.update(secret), cipher.final(), cipher.getAuthTag()]);
