@@ -3,9 +3,9 @@
 // Durability (docs/performance.md): WAL journal with synchronous=FULL, so an
 // acknowledged enable, or a consumed recovery code, survives a power cut: a
 // code "un-consumed" by a lost write could be used twice. Writes go to a
-// writer thread (sqlite-writer.js) in groups: every change that arrives while
-// the previous group commits shares the next group's fsync, and the event
-// loop keeps serving meanwhile. Reads use this thread's connection (WAL lets
+// writer thread (sqlite-writer.js), which commits every change waiting for it
+// as one transaction: what arrives while one commits shares the next one's
+// fsync, and the event loop keeps serving meanwhile. Reads use this thread's connection (WAL lets
 // them run beside the writer). busy_timeout lets several processes share the
 // file.
 import { dirname } from 'node:path';
@@ -25,8 +25,7 @@ export class SqliteStore {
     this.path = path;
     this.db = openConnection(path);
     this.kind = 'sqlite';
-    this.queue = []; // commits waiting for the next group
-    this.inFlight = null; // the group being committed, as a promise
+    this.inFlight = new Set(); // commits sent and not yet answered
   }
 
   async migrate() {
@@ -129,27 +128,16 @@ export class SqliteStore {
    * One atomic step: the new state if `state` is given (only when the stored
    * version is still `expectedVersion`), audit rows, an outbox message.
    * False when another writer got there first; nothing is written then.
+   * Sent to the writer at once: it joins every change waiting for it into
+   * one transaction (group commit, sqlite-writer.js), so the thread starts
+   * on the first while this one still decides the next.
    */
   commit(userId, change) {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ userId, change, resolve, reject });
-      if (!this.inFlight) this.flush();
-    });
-  }
-
-  // Sends everything queued as one group; what arrives meanwhile waits for
-  // the next group.
-  flush() {
-    const group = this.queue;
-    this.queue = [];
-    const changes = group.map(({ userId, change }) => ({ userId, change }));
-    this.inFlight = this.write('group', changes).then(
-      (results) => group.forEach((item, i) => item.resolve(results[i])),
-      (error) => group.forEach((item) => item.reject(error)),
-    ).finally(() => {
-      this.inFlight = null;
-      if (this.queue.length) this.flush();
-    });
+    const sent = this.write('group', [{ userId, change }]).then(([applied]) => applied);
+    this.inFlight.add(sent);
+    const done = () => this.inFlight.delete(sent);
+    sent.then(done, done);
+    return sent;
   }
 
   /** Creates or updates users in one transaction: ['created' | 'updated' | 'unchanged'] in order. */
@@ -202,7 +190,7 @@ export class SqliteStore {
   }
 
   async close() {
-    while (this.inFlight) await this.inFlight;
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
     this.closed = true;
     const writer = this.writer;
     this.writer = null;
