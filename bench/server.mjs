@@ -9,7 +9,9 @@
 // write workloads send each request once (bench/wrk/once.lua), each to its
 // own pre-seeded user: setup; verify and enable (of users set up beforehand,
 // not measured); the pair 1 / (1/verify + 1/enable); check (a TOTP code of
-// each enabled user). Prints req/s, p50 and p99, and the ratio to the ceiling.
+// each enabled user). Prints req/s, p50 and p99, and the ratio to a ceiling
+// taken just before the row (the bare row is two ceilings back to back: its
+// ratio is the noise of the minute).
 //   --seconds N       per workload (default 4)
 //   --connections N   (default 16)
 //   --db sqlite|postgres   (postgres: a throwaway server for the run)
@@ -75,13 +77,29 @@ function requestFile(dir, name, rows) {
   return path;
 }
 
-let ceilingRps = 0;
-function report(name, r) {
-  if (!ceilingRps) ceilingRps = r.rps;
+// This machine's speed moves by a factor of two within minutes (shared host,
+// CPU steal), so every row is paired with a ceiling taken just before it,
+// and its ratio is to that one: a slow minute slows both sides of a ratio.
+let ceilingPort = 0;
+function ceiling() {
+  return wrk(`http://127.0.0.1:${ceilingPort}/`).rps;
+}
+
+function report(name, r, ceilingRps) {
   const notes = [`${r.responses} responses`];
   if (r.bad) notes.push(`${r.bad} not 2xx`);
   if (r.lines && r.dispensed >= r.lines) notes.push('all users served before the time was up: timed by its own clock');
-  console.log(`${name.padEnd(24)}${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ${(r.rps / ceilingRps).toFixed(2).padStart(5)}x   (${notes.join(', ')})`);
+  const ratio = r.ratio ?? r.rps / ceilingRps;
+  const beside = ceilingRps ? `ceiling ${ceilingRps.toFixed(0).padStart(6)}` : ''.padEnd(14);
+  console.log(`${name.padEnd(24)}${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ${beside}   ${ratio.toFixed(2).padStart(5)}x   (${notes.join(', ')})`);
+  return ratio;
+}
+
+/** Runs one sidecar workload right after a ceiling of its own; reports it; returns {result, ratio}. */
+function measured(name, run) {
+  const ceilingRps = ceiling();
+  const result = run();
+  return { result, ratio: report(name, result, ceilingRps) };
 }
 
 // ---- processes ---------------------------------------------------------------
@@ -198,9 +216,10 @@ async function sidecarRows(workers) {
   const path = (id, suffix = '') => `/v1/users/${id}/mfa${suffix}`;
   try {
     // Status as a client polls it: one user, one token (verified once, then cached).
-    report(label('status'), wrk(`${url}${path(status)}`, { headers: [`Authorization: Bearer ${token[status]}`] }));
+    measured(label('status'), () => wrk(`${url}${path(status)}`, { headers: [`Authorization: Bearer ${token[status]}`] }));
 
-    report(label('setup'), wrk(url, { file: requestFile(dir, 'setup', pools.setup.map((id) => ['POST', path(id, '/setup'), token[id], '{"mfaType":"app"}'])) }));
+    const setupFile = requestFile(dir, 'setup', pools.setup.map((id) => ['POST', path(id, '/setup'), token[id], '{"mfaType":"app"}']));
+    measured(label('setup'), () => wrk(url, { file: setupFile }));
 
     // Setup of the pair's users, not measured.
     const secrets = new Map();
@@ -210,27 +229,30 @@ async function sidecarRows(workers) {
     });
     const step = () => Math.floor(Date.now() / 30000);
     const verifyStep = step();
-    const verify = wrk(url, { file: requestFile(dir, 'verify', pools.pair.map((id) => {
+    const verifyFile = requestFile(dir, 'verify', pools.pair.map((id) => {
       const { secret } = secrets.get(id);
       return ['POST', path(id, '/verify'), token[id], JSON.stringify({ mfaType: 'app', secret, passcode: totp(secret, verifyStep * 30000) })];
-    })) });
-    report(label('verify'), verify);
-    const verified = pools.pair.slice(0, verify.dispensed);
-    const enable = wrk(url, { file: requestFile(dir, 'enable', verified.map((id) => {
+    }));
+    const verify = measured(label('verify'), () => wrk(url, { file: verifyFile }));
+    const verified = pools.pair.slice(0, verify.result.dispensed);
+    const enableFile = requestFile(dir, 'enable', verified.map((id) => {
       const { secret, recoveryCodes } = secrets.get(id);
       return ['POST', path(id, '/enable'), token[id], JSON.stringify({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] })];
-    })) });
-    report(label('enable'), enable);
-    const pair = { rps: 1 / (1 / verify.rps + 1 / enable.rps), p50: verify.p50 + enable.p50, p99: Math.max(verify.p99, enable.p99), responses: Math.min(verify.responses, enable.responses), bad: verify.bad + enable.bad };
+    }));
+    const enable = measured(label('enable'), () => wrk(url, { file: enableFile }));
+    const [v, e] = [verify.result, enable.result];
+    // The pair's rate, and its ratio from the two ratios (each to its own ceiling).
+    const pair = { rps: 1 / (1 / v.rps + 1 / e.rps), p50: v.p50 + e.p50, p99: Math.max(v.p99, e.p99), responses: Math.min(v.responses, e.responses), bad: v.bad + e.bad, ratio: 1 / (1 / verify.ratio + 1 / enable.ratio) };
     report(label('verify+enable'), pair);
 
     // A sign-in check per enabled user: a code of a later step than the one verify took.
     const checkStep = Math.max(verifyStep + 1, step());
-    const enabled = verified.slice(0, enable.dispensed);
-    report(label('check'), wrk(url, { file: requestFile(dir, 'check', enabled.map((id) => {
+    const enabled = verified.slice(0, e.dispensed);
+    const checkFile = requestFile(dir, 'check', enabled.map((id) => {
       const { secret } = secrets.get(id);
       return ['POST', path(id, '/check'), token[id], JSON.stringify({ mfaType: 'app', passcode: totp(secret, checkStep * 30000) })];
-    })) }));
+    }));
+    measured(label('check'), () => wrk(url, { file: checkFile }));
   } finally {
     await serve.stop();
     const log = statSync(join(dir, `serve-${workers}.log`)).size;
@@ -240,11 +262,16 @@ async function sidecarRows(workers) {
   }
 }
 
-console.log(`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s on loopback, ${values.db}; ratios to the bare node:http ceiling of this run`);
-for (const mode of ['ceiling', 'fastify']) {
-  const baseline = await startBaseline(mode);
-  report(mode === 'ceiling' ? 'bare node:http' : 'fastify hello', wrk(`http://127.0.0.1:${baseline.port}/`));
-  baseline.child.kill('SIGTERM');
+console.log(`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s on loopback, ${values.db}; each row's ratio is to a bare node:http ceiling taken just before it`);
+const bare = await startBaseline('ceiling');
+ceilingPort = bare.port;
+try {
+  measured('bare node:http', () => wrk(`http://127.0.0.1:${ceilingPort}/`));
+  const fastify = await startBaseline('fastify');
+  measured('fastify hello', () => wrk(`http://127.0.0.1:${fastify.port}/`));
+  fastify.child.kill('SIGTERM');
+  for (const workers of WORKERS) await sidecarRows(workers);
+} finally {
+  bare.child.kill('SIGTERM');
+  agent.destroy();
 }
-for (const workers of WORKERS) await sidecarRows(workers);
-agent.destroy();
