@@ -9,7 +9,8 @@
 // write workloads send each request once (bench/wrk/once.lua), each to its
 // own pre-seeded user: setup; verify and enable (of users set up beforehand,
 // not measured); the pair 1 / (1/verify + 1/enable); check (a TOTP code of
-// each enabled user). Prints req/s, p50 and p99, and the ratio to a ceiling
+// each enabled user). Prints req/s, p50 and p99, the sidecar's CPU per
+// response (event loop, other threads; Linux), and the ratio to a ceiling
 // taken just before the row (the bare row is two ceilings back to back: its
 // ratio is the noise of the minute).
 //   --seconds N       per workload (default 4)
@@ -20,7 +21,7 @@
 //                     that runs out is timed by its own clock)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,16 +90,44 @@ function report(name, r, ceilingRps) {
   const notes = [`${r.responses} responses`];
   if (r.bad) notes.push(`${r.bad} not 2xx`);
   if (r.lines && r.dispensed >= r.lines) notes.push('all users served before the time was up: timed by its own clock');
+  // A row that ran out of users kept wrk busy with health probes to the end: its CPU is not per response.
+  if (r.cpu && !(r.lines && r.dispensed >= r.lines)) notes.push(`CPU per response: event loop ${r.cpu.loop.toFixed(0)} µs, other threads ${r.cpu.others.toFixed(0)} µs`);
   const ratio = r.ratio ?? r.rps / ceilingRps;
   const beside = ceilingRps ? `ceiling ${ceilingRps.toFixed(0).padStart(6)}` : ''.padEnd(14);
   console.log(`${name.padEnd(24)}${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ${beside}   ${ratio.toFixed(2).padStart(5)}x   (${notes.join(', ')})`);
   return ratio;
 }
 
-/** Runs one sidecar workload right after a ceiling of its own; reports it; returns {result, ratio}. */
-function measured(name, run) {
+// CPU time of a process's threads, in µs, from /proc (Linux): the event loop
+// (the thread whose id is the pid) and the rest (the SQLite writer, V8's
+// helpers, libuv's pool). Unlike req/s it hardly moves with the minute.
+function threadCpu(pid) {
+  const tick = 1e6 / 100; // USER_HZ
+  const out = { loop: 0, others: 0 };
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const us = (Number(fields[11]) + Number(fields[12])) * tick;
+      if (tid === String(pid)) out.loop += us;
+      else out.others += us;
+    }
+  } catch {
+    return null; // no /proc here
+  }
+  return out;
+}
+
+/**
+ * Runs one sidecar workload right after a ceiling of its own; reports it,
+ * with the CPU the process spent per response when `pid` is given.
+ */
+function measured(name, run, pid) {
   const ceilingRps = ceiling();
+  const before = pid ? threadCpu(pid) : null;
   const result = run();
+  const after = before ? threadCpu(pid) : null;
+  if (after) result.cpu = { loop: (after.loop - before.loop) / result.responses, others: (after.others - before.others) / result.responses };
   return { result, ratio: report(name, result, ceilingRps) };
 }
 
@@ -151,7 +180,7 @@ async function startServe(env, dir, workers) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const stopped = new Promise((resolve) => child.on('exit', resolve));
-  return { port, stop: async () => { child.kill('SIGTERM'); await stopped; } };
+  return { port, pid: child.pid, stop: async () => { child.kill('SIGTERM'); await stopped; } };
 }
 
 // Users straight into the store: seeding is preparation, not what is measured.
@@ -213,13 +242,15 @@ async function sidecarRows(workers) {
   for (const id of [status, ...pools.setup, ...pools.pair]) token[id] = await mintToken(config, { sub: id, ttl: 3600 });
   const serve = await startServe(env, dir, workers);
   const url = `http://127.0.0.1:${serve.port}`;
+  // With --workers the requests are served by child processes: no per-thread figures.
+  const pid = workers === 1 ? serve.pid : null;
   const path = (id, suffix = '') => `/v1/users/${id}/mfa${suffix}`;
   try {
     // Status as a client polls it: one user, one token (verified once, then cached).
-    measured(label('status'), () => wrk(`${url}${path(status)}`, { headers: [`Authorization: Bearer ${token[status]}`] }));
+    measured(label('status'), () => wrk(`${url}${path(status)}`, { headers: [`Authorization: Bearer ${token[status]}`] }), pid);
 
     const setupFile = requestFile(dir, 'setup', pools.setup.map((id) => ['POST', path(id, '/setup'), token[id], '{"mfaType":"app"}']));
-    measured(label('setup'), () => wrk(url, { file: setupFile }));
+    measured(label('setup'), () => wrk(url, { file: setupFile }), pid);
 
     // Setup of the pair's users, not measured.
     const secrets = new Map();
@@ -233,13 +264,13 @@ async function sidecarRows(workers) {
       const { secret } = secrets.get(id);
       return ['POST', path(id, '/verify'), token[id], JSON.stringify({ mfaType: 'app', secret, passcode: totp(secret, verifyStep * 30000) })];
     }));
-    const verify = measured(label('verify'), () => wrk(url, { file: verifyFile }));
+    const verify = measured(label('verify'), () => wrk(url, { file: verifyFile }), pid);
     const verified = pools.pair.slice(0, verify.result.dispensed);
     const enableFile = requestFile(dir, 'enable', verified.map((id) => {
       const { secret, recoveryCodes } = secrets.get(id);
       return ['POST', path(id, '/enable'), token[id], JSON.stringify({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] })];
     }));
-    const enable = measured(label('enable'), () => wrk(url, { file: enableFile }));
+    const enable = measured(label('enable'), () => wrk(url, { file: enableFile }), pid);
     const [v, e] = [verify.result, enable.result];
     // The pair's rate, and its ratio from the two ratios (each to its own ceiling).
     const pair = { rps: 1 / (1 / v.rps + 1 / e.rps), p50: v.p50 + e.p50, p99: Math.max(v.p99, e.p99), responses: Math.min(v.responses, e.responses), bad: v.bad + e.bad, ratio: 1 / (1 / verify.ratio + 1 / enable.ratio) };
@@ -252,7 +283,7 @@ async function sidecarRows(workers) {
       const { secret } = secrets.get(id);
       return ['POST', path(id, '/check'), token[id], JSON.stringify({ mfaType: 'app', passcode: totp(secret, checkStep * 30000) })];
     }));
-    measured(label('check'), () => wrk(url, { file: checkFile }));
+    measured(label('check'), () => wrk(url, { file: checkFile }), pid);
   } finally {
     await serve.stop();
     const log = statSync(join(dir, `serve-${workers}.log`)).size;
