@@ -16,6 +16,28 @@ const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, for
 const CLAIM = Q.claimOutbox.replace('{lock}', ' FOR UPDATE SKIP LOCKED');
 const USER_FOR_UPDATE = Q.userForUpdate.replace('{lock}', ' FOR UPDATE');
 
+// A decision's writes as one statement: the compare-and-set (or, with no new
+// state, just the user id), then the audit rows and the outbox message only
+// if it hit. Named, so each pooled connection parses and plans it once.
+const changeStatement = (target) => `
+  WITH hit AS (${target}),
+  audit_rows AS (
+    INSERT INTO audit (at, request_id, user_id, event, mfa_type, actor, actor_admin)
+    SELECT a.at, a.request_id, hit.user_id, a.event, a.mfa_type, a.actor, a.actor_admin
+    FROM hit, jsonb_to_recordset($2::jsonb) AS a(at text, request_id text, event text, mfa_type text, actor text, actor_admin integer)
+  ),
+  outbox_rows AS (
+    INSERT INTO outbox (user_id, channel, to_address, text, created_at, message_id, next_attempt_at, status)
+    SELECT hit.user_id, o.channel, o.to_address, o.text, o.created_at, o.message_id, o.created_at, 'pending'
+    FROM hit, jsonb_to_recordset($3::jsonb) AS o(channel text, to_address text, text text, created_at text, message_id text)
+  )
+  SELECT count(*)::int AS hits FROM hit`;
+const CHANGE = {
+  name: 'change-state',
+  text: changeStatement('UPDATE mfa_state SET state = $4, version = version + 1, updated_at = $5 WHERE user_id = $1 AND version = $6 RETURNING user_id'),
+};
+const APPEND = { name: 'change-append', text: changeStatement('SELECT $1::text AS user_id') };
+
 // A batch's user was created by another transaction after the batch read.
 class CreatedMeanwhile extends Error {}
 
@@ -86,7 +108,7 @@ export class PostgresStore {
   }
 
   async loadUserState(userId) {
-    const { rows } = await this.pool.query(Q.userAndState, [userId]);
+    const { rows } = await this.pool.query({ name: 'user-and-state', text: Q.userAndState, values: [userId] });
     return rows[0] ? toUserState(rows[0]) : null;
   }
 
@@ -113,24 +135,9 @@ export class PostgresStore {
       return { at, request_id: requestId, event, mfa_type: mfaType, actor, actor_admin: actorAdmin };
     }));
     const outbox = JSON.stringify(change.outbox ? [outboxParams(userId, change.outbox)].map(([, channel, to_address, text, created_at, message_id]) => ({ channel, to_address, text, created_at, message_id })) : []);
-    const target = change.state === undefined
-      ? 'SELECT $1::text AS user_id'
-      : 'UPDATE mfa_state SET state = $4, version = version + 1, updated_at = $5 WHERE user_id = $1 AND version = $6 RETURNING user_id';
     const params = [userId, audit, outbox];
     if (change.state !== undefined) params.push(change.state, now(), change.expectedVersion);
-    const { rows } = await db.query(`
-      WITH hit AS (${target}),
-      audit_rows AS (
-        INSERT INTO audit (at, request_id, user_id, event, mfa_type, actor, actor_admin)
-        SELECT a.at, a.request_id, hit.user_id, a.event, a.mfa_type, a.actor, a.actor_admin
-        FROM hit, jsonb_to_recordset($2::jsonb) AS a(at text, request_id text, event text, mfa_type text, actor text, actor_admin integer)
-      ),
-      outbox_rows AS (
-        INSERT INTO outbox (user_id, channel, to_address, text, created_at, message_id, next_attempt_at, status)
-        SELECT hit.user_id, o.channel, o.to_address, o.text, o.created_at, o.message_id, o.created_at, 'pending'
-        FROM hit, jsonb_to_recordset($3::jsonb) AS o(channel text, to_address text, text text, created_at text, message_id text)
-      )
-      SELECT count(*)::int AS hits FROM hit`, params);
+    const { rows } = await db.query({ ...(change.state === undefined ? APPEND : CHANGE), values: params });
     return rows[0].hits === 1;
   }
 
