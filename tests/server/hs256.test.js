@@ -73,3 +73,14 @@ test('verifyHs256 accepts exactly what jose accepts, with and without issuer and
     assert.ok(accepted >= 2, `${accepted} accepted`);
   }
 });
+
+test('a rejected token costs no stack trace, and leaves the stack trace limit as it was', async () => {
+  const { AuthError } = await import('../../server/auth.js');
+  const before = Error.stackTraceLimit;
+  const error = new AuthError('IDE-0009');
+  assert.equal(error.code, 'IDE-0009');
+  assert.ok(error instanceof Error);
+  assert.doesNotMatch(error.stack, /\n\s+at /);
+  assert.equal(Error.stackTraceLimit, before);
+  assert.match(new Error('x').stack, /\n\s+at /);
+});
