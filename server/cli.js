@@ -129,6 +129,13 @@ function need(values, name) {
   return values[name];
 }
 
+/** A required option that names a user: a UUID, as given. */
+function needUuid(values, name) {
+  const id = need(values, name);
+  if (!UUID.test(id)) throw new UsageError(`--${name} must be a UUID`);
+  return id;
+}
+
 // The configuration a command runs with: the environment and its flags, or
 // with --demo, demo mode's data folder (its database and generated secrets).
 function commandConfig(values) {
@@ -160,8 +167,7 @@ async function withStore(values, fn, command) {
 const CLI_ACTOR = { actor: 'identity-mfa cli', actorAdmin: true };
 
 async function addUser(values) {
-  const id = need(values, 'id').toLowerCase();
-  if (!UUID.test(id)) throw new UsageError('--id must be a UUID');
+  const id = needUuid(values, 'id').toLowerCase();
   need(values, 'username');
   const { checkRow } = await import('./users-import.js');
   const { user, error } = checkRow({ id, username: values.username, email: values.email, phone: values.phone });
@@ -228,8 +234,7 @@ async function listUsers(values) {
 }
 
 async function removeUser(values) {
-  const id = need(values, 'id').toLowerCase();
-  if (!UUID.test(id)) throw new UsageError('--id must be a UUID');
+  const id = needUuid(values, 'id').toLowerCase();
   await withStore(values, async (store) => {
     if (!(await store.eraseUser(id, CLI_ACTOR))) throw new UsageError(`no user with id ${id}`);
   }, 'users remove');
@@ -253,8 +258,7 @@ async function token(values) {
   const { mintToken } = await import('./auth.js');
   const config = commandConfig(values);
   if (!config.jwtSecret) throw new UsageError('IDENTITY_MFA_JWT_SECRET is not set: tokens can only be minted with an HS256 secret');
-  const sub = need(values, 'sub');
-  if (!UUID.test(sub)) throw new UsageError('--sub must be a UUID');
+  const sub = needUuid(values, 'sub');
   const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 31 * 24 * 3600) throw new UsageError('--ttl must be whole seconds, at most 31 days');
   console.log(await mintToken(config, { sub: sub.toLowerCase(), admin: values.admin === true, ttl }));
