@@ -28,7 +28,10 @@ export function createSealer(keys) {
   // Key objects made once (a cipher from raw bytes makes one per call); the
   // nonces from a pool of CSPRNG bytes, never handed out twice.
   const byKid = new Map(keys.map((k) => [k.kid, createSecretKey(k.key)]));
-  const current = { kid: keys[0].kid, key: createSecretKey(keys[0].key) };
+  // One key per id: with two, a secret sealed under the first would be
+  // opened with the other, and never open.
+  if (byKid.size !== keys.length) throw new TypeError('key ids must be unique');
+  const current = { kid: keys[0].kid, key: byKid.get(keys[0].kid) };
   const nonce = randomPool();
 
   /** The sealed text of `secret` (a string) for `owner` (a string or bytes). */

@@ -33,3 +33,7 @@ test('the first key seals, every key opens', () => {
   assert.equal(rotated.open('user-a', sealedOld), 'JBSWY3DPEHPK3PXP');
   assert.match(rotated.seal('user-a', 'JBSWY3DPEHPK3PXP'), /^sealed:v1:new:/);
 });
+
+test('two keys under one id are refused: a secret sealed under the first would be opened with the other', () => {
+  assert.throws(() => createSealer([{ kid: 'k1', key: randomBytes(32) }, { kid: 'k1', key: randomBytes(32) }]), /key ids must be unique/);
+});
