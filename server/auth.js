@@ -99,13 +99,14 @@ export function createVerifier(config, clock = Date.now, { log, cacheBytes } = {
   async function verifyOnce(token) {
     // HS256 by the configured secret, synchronously; anything else is jose's
     // to verify against the JWKS (a header that does not parse fails there).
-    const symmetric = tokenHeader(token)?.alg === 'HS256';
+    const header = tokenHeader(token);
+    const symmetric = header?.alg === 'HS256';
     const key = symmetric ? secret : jwks?.keys;
     if (!key) throw new AuthError('IDE-0009');
     try {
       const options = { issuer: config.jwtIssuer, audience: config.jwtAudience };
       const payload = symmetric
-        ? verifyHs256(token, key, { ...options, now: Math.floor(clock() / 1000) })
+        ? verifyHs256(token, key, { ...options, header, now: Math.floor(clock() / 1000) })
         : (await jwtVerify(token, key, { ...options, algorithms: ASYMMETRIC, requiredClaims: ['exp', 'sub'], currentDate: new Date(clock()) })).payload;
       if (!payload) throw new AuthError('IDE-0009');
       if (!symmetric) jwks.fetched?.();

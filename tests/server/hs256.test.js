@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { jwtVerify } from 'jose';
-import { verifyHs256 } from '../../server/hs256.js';
+import { tokenHeader, verifyHs256 } from '../../server/hs256.js';
 
 const key = randomBytes(32);
 const now = 1_800_000_000;
@@ -65,6 +65,8 @@ test('verifyHs256 accepts exactly what jose accepts, with and without issuer and
     let accepted = 0;
     for (const [name, jwt] of cases()) {
       const ours = verifyHs256(jwt, key, { now, ...options }) !== null;
+      // As the verifier calls it, with the header it parsed to choose the algorithm.
+      assert.equal(verifyHs256(jwt, key, { now, ...options, header: tokenHeader(jwt) }) !== null, ours, `${name}: with the header given`);
       const theirs = await jwtVerify(jwt, key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'], currentDate: new Date(now * 1000), ...options })
         .then(() => true, () => false);
       assert.equal(ours, theirs, `${name} ${JSON.stringify(options)}: ours ${ours}, jose ${theirs}`);
