@@ -16,9 +16,11 @@ const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, for
 const CLAIM = Q.claimOutbox.replace('{lock}', ' FOR UPDATE SKIP LOCKED');
 const USER_FOR_UPDATE = Q.userForUpdate.replace('{lock}', ' FOR UPDATE');
 
-// A decision's writes as one statement: the compare-and-set (or, with no new
-// state, just the user id), then the audit rows and the outbox message only
-// if it hit. Named, so each pooled connection parses and plans it once.
+// The statements of every request are named, so each pooled connection
+// parses and plans them once: the read of user and state, and a decision's
+// writes as one statement (the compare-and-set, or with no new state just the
+// user id; then the audit rows and the outbox message only if it hit).
+const USER_AND_STATE = { name: 'user-and-state', text: Q.userAndState };
 const changeStatement = (target) => `
   WITH hit AS (${target}),
   audit_rows AS (
@@ -108,7 +110,7 @@ export class PostgresStore {
   }
 
   async loadUserState(userId) {
-    const { rows } = await this.pool.query({ name: 'user-and-state', text: Q.userAndState, values: [userId] });
+    const { rows } = await this.pool.query({ ...USER_AND_STATE, values: [userId] });
     return rows[0] ? toUserState(rows[0]) : null;
   }
 

@@ -5,9 +5,9 @@
 // code "un-consumed" by a lost write could be used twice. Writes go to a
 // writer thread (sqlite-writer.js), which commits every change waiting for it
 // as one transaction: what arrives while one commits shares the next one's
-// fsync, and the event loop keeps serving meanwhile. Reads use this thread's connection (WAL lets
-// them run beside the writer). busy_timeout lets several processes share the
-// file.
+// fsync, and the event loop keeps serving meanwhile. Reads use this thread's
+// connection (WAL lets them run beside the writer). busy_timeout lets several
+// processes share the file.
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { privateFile, privateFolder } from '../private-files.js';
