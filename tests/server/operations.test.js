@@ -33,6 +33,9 @@ test('health, readiness and metrics', async (t) => {
   assert.match(metrics, /identity_mfa_http_requests_total\{route="\/v1\/users\/:id\/mfa\/setup",status="200"\} 1/);
   assert.match(metrics, /identity_mfa_http_requests_total\{route="\/v1\/users\/:id\/mfa\/enable",status="400"\} 1/);
   assert.match(metrics, /identity_mfa_http_request_duration_seconds_count\{route="\/v1\/users\/:id\/mfa\/setup"\} 1/);
+  // The latency is a real duration: a finite sum, above zero, under a minute.
+  const sum = Number(/identity_mfa_http_request_duration_seconds_sum\{route="\/v1\/users\/:id\/mfa\/setup"\} (\S+)/.exec(metrics)?.[1]);
+  assert.ok(sum > 0 && sum < 60, `setup latency sum: ${sum}`);
   assert.match(metrics, /identity_mfa_events_total\{event="setup",mfa_type="app"\} 1/);
   await server.store.close();
   assert.equal((await server.request('GET', '/health/ready')).status, 503);
