@@ -12,13 +12,18 @@
 // each enabled user). Prints req/s, p50 and p99, the sidecar's CPU per
 // response (event loop, other threads; Linux), and the ratio to a ceiling
 // taken just before the row (the bare row is two ceilings back to back: its
-// ratio is the noise of the minute).
+// ratio is the noise of the minute). Every row is measured after a warm-up of
+// the same workload (the write rows on users of their own pool, each still
+// served once): the first seconds of a fresh process run code V8 has not
+// optimized yet, and its compiler threads take CPU the measured window would
+// otherwise pay for; a sidecar users run has long left that behind.
 //   --seconds N       per workload (default 4)
 //   --connections N   (default 16)
 //   --db sqlite|postgres   (postgres: a throwaway server for the run)
 //   --workers 1,2     the sidecar rows for each count of worker processes
 //   --users N         users per write workload (default 30000; a workload
 //                     that runs out is timed by its own clock)
+//   --warmup N        seconds of the same workload before each row (default 3)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,11 +43,13 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'sqlite' },
     workers: { type: 'string', default: '1' },
     users: { type: 'string', default: '30000' },
+    warmup: { type: 'string', default: '3' },
   },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const USERS = Number(values.users);
+const WARMUP = Number(values.warmup);
 const WORKERS = values.workers.split(',').map(Number);
 if (!['sqlite', 'postgres'].includes(values.db)) throw new Error('--db is sqlite or postgres');
 if (values.db === 'postgres' && !process.env.IDENTITY_MFA_TEST_PG) {
@@ -59,8 +66,8 @@ const wrkScript = (name) => new URL(`./wrk/${name}`, import.meta.url).pathname;
 // ---- load ------------------------------------------------------------------
 
 /** Runs wrk; returns {rps, p50, p99 (ms), responses, bad}. `file`: requests sent once each. */
-function wrk(url, { headers = [], file } = {}) {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', '-s', wrkScript(file ? 'once.lua' : 'get.lua')];
+function wrk(url, { headers = [], file, seconds = SECONDS } = {}) {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', wrkScript(file ? 'once.lua' : 'get.lua')];
   for (const h of headers) args.push('-H', h);
   args.push(url);
   if (file) args.push('--', file);
@@ -120,15 +127,35 @@ function threadCpu(pid) {
 
 /**
  * Runs one sidecar workload right after a ceiling of its own; reports it,
- * with the CPU the process spent per response when `pid` is given.
+ * with the CPU the process spent per response when `pid` is given. `warm`
+ * runs the same workload first, unmeasured.
  */
-function measured(name, run, pid) {
+function measured(name, run, pid, warm = () => run(WARMUP)) {
+  if (WARMUP > 0) warm();
   const ceilingRps = ceiling();
   const before = pid ? threadCpu(pid) : null;
-  const result = run();
+  const result = run(SECONDS);
   const after = before ? threadCpu(pid) : null;
   if (after) result.cpu = { loop: (after.loop - before.loop) / result.responses, others: (after.others - before.others) / result.responses };
   return { result, ratio: report(name, result, ceilingRps) };
+}
+
+/**
+ * A write workload: one request per user, `rowOf(user)`, each sent once;
+ * the warm-up takes users from the front (a third of them at most) and the
+ * measured run the ones after. Returns the row's result and the users
+ * served (warm-up and measured, in order), for the next workload.
+ */
+function measuredOnce(name, dir, url, users, rowOf, pid) {
+  let next = 0;
+  const run = (seconds, end = users.length) => {
+    const file = requestFile(dir, name.replace(/\W+/g, '-'), users.slice(next, end).map(rowOf));
+    const r = wrk(url, { file, seconds });
+    next += Math.min(r.dispensed, end - next);
+    return r;
+  };
+  const warm = () => run(WARMUP, Math.ceil(users.length / 3));
+  return { ...measured(name, run, pid, warm), served: users.slice(0, next) };
 }
 
 // ---- processes ---------------------------------------------------------------
@@ -247,10 +274,9 @@ async function sidecarRows(workers) {
   const path = (id, suffix = '') => `/v1/users/${id}/mfa${suffix}`;
   try {
     // Status as a client polls it: one user, one token (verified once, then cached).
-    measured(label('status'), () => wrk(`${url}${path(status)}`, { headers: [`Authorization: Bearer ${token[status]}`] }), pid);
+    measured(label('status'), (seconds) => wrk(`${url}${path(status)}`, { headers: [`Authorization: Bearer ${token[status]}`], seconds }), pid);
 
-    const setupFile = requestFile(dir, 'setup', pools.setup.map((id) => ['POST', path(id, '/setup'), token[id], '{"mfaType":"app"}']));
-    measured(label('setup'), () => wrk(url, { file: setupFile }), pid);
+    measuredOnce(label('setup'), dir, url, pools.setup, (id) => ['POST', path(id, '/setup'), token[id], '{"mfaType":"app"}'], pid);
 
     // Setup of the pair's users, not measured.
     const secrets = new Map();
@@ -260,17 +286,14 @@ async function sidecarRows(workers) {
     });
     const step = () => Math.floor(Date.now() / 30000);
     const verifyStep = step();
-    const verifyFile = requestFile(dir, 'verify', pools.pair.map((id) => {
+    const verify = measuredOnce(label('verify'), dir, url, pools.pair, (id) => {
       const { secret } = secrets.get(id);
       return ['POST', path(id, '/verify'), token[id], JSON.stringify({ mfaType: 'app', secret, passcode: totp(secret, verifyStep * 30000) })];
-    }));
-    const verify = measured(label('verify'), () => wrk(url, { file: verifyFile }), pid);
-    const verified = pools.pair.slice(0, verify.result.dispensed);
-    const enableFile = requestFile(dir, 'enable', verified.map((id) => {
+    }, pid);
+    const enable = measuredOnce(label('enable'), dir, url, verify.served, (id) => {
       const { secret, recoveryCodes } = secrets.get(id);
       return ['POST', path(id, '/enable'), token[id], JSON.stringify({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] })];
-    }));
-    const enable = measured(label('enable'), () => wrk(url, { file: enableFile }), pid);
+    }, pid);
     const [v, e] = [verify.result, enable.result];
     // The pair's rate, and its ratio from the two ratios (each to its own ceiling).
     const pair = { rps: 1 / (1 / v.rps + 1 / e.rps), p50: v.p50 + e.p50, p99: Math.max(v.p99, e.p99), responses: Math.min(v.responses, e.responses), bad: v.bad + e.bad, ratio: 1 / (1 / verify.ratio + 1 / enable.ratio) };
@@ -278,12 +301,10 @@ async function sidecarRows(workers) {
 
     // A sign-in check per enabled user: a code of a later step than the one verify took.
     const checkStep = Math.max(verifyStep + 1, step());
-    const enabled = verified.slice(0, e.dispensed);
-    const checkFile = requestFile(dir, 'check', enabled.map((id) => {
+    measuredOnce(label('check'), dir, url, enable.served, (id) => {
       const { secret } = secrets.get(id);
       return ['POST', path(id, '/check'), token[id], JSON.stringify({ mfaType: 'app', passcode: totp(secret, checkStep * 30000) })];
-    }));
-    measured(label('check'), () => wrk(url, { file: checkFile }), pid);
+    }, pid);
   } finally {
     await serve.stop();
     const log = statSync(join(dir, `serve-${workers}.log`)).size;
@@ -297,9 +318,9 @@ console.log(`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s on loopback, ${values.db}; e
 const bare = await startBaseline('ceiling');
 ceilingPort = bare.port;
 try {
-  measured('bare node:http', () => wrk(`http://127.0.0.1:${ceilingPort}/`));
+  measured('bare node:http', (seconds) => wrk(`http://127.0.0.1:${ceilingPort}/`, { seconds }));
   const fastify = await startBaseline('fastify');
-  measured('fastify hello', () => wrk(`http://127.0.0.1:${fastify.port}/`));
+  measured('fastify hello', (seconds) => wrk(`http://127.0.0.1:${fastify.port}/`, { seconds }));
   fastify.child.kill('SIGTERM');
   for (const workers of WORKERS) await sidecarRows(workers);
 } finally {
