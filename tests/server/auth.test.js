@@ -90,6 +90,12 @@ test('the verified-token cache is bounded by bytes, not entries, and sweeps what
   assert.ok(cache.entries.size > 10 && cache.entries.size < 20, `${cache.entries.size} entries`);
   assert.ok(cache.get(`${'t'.repeat(11_000)}.4999`), 'the newest are kept');
   assert.equal(cache.get(`${'t'.repeat(11_000)}.0`), null, 'the oldest went');
+  // Once full, the oldest eighth goes at once (one walk from the oldest end,
+  // not one per insertion): the next insertion that does not fit leaves room.
+  cache.set(`${'t'.repeat(11_000)}.full`, identity);
+  while (cache.bytes + 11_160 <= 200_000) cache.set(`${'t'.repeat(11_000)}.${cache.entries.size}.more`, identity);
+  cache.set(`${'t'.repeat(11_000)}.over`, identity);
+  assert.ok(cache.bytes <= 200_000 * 7 / 8, `${cache.bytes} bytes after an eviction`);
   // A token bigger than a quarter of the budget is verified every time, never cached.
   cache.set('x'.repeat(60_000), identity);
   assert.equal(cache.get('x'.repeat(60_000)), null);
