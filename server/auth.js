@@ -180,10 +180,10 @@ export class VerifiedTokens {
   }
 
   /**
-   * Drops the oldest entries until at most `target` bytes are held. An eighth
-   * of the budget at a time: a walk from the oldest end first steps over
-   * every entry deleted there since the map last compacted, so one walk per
-   * insertion, once full, cost tens of µs a token.
+   * Drops the oldest entries until at most `target` bytes are held: an eighth
+   * of the budget at a time, because each walk from the oldest end first
+   * steps over every entry deleted there since the Map last compacted (one
+   * walk per insertion, in a full cache, cost tens of µs a token).
    */
   evict(target) {
     for (const [oldest, entry] of this.entries) {
