@@ -20,7 +20,7 @@ const USER_FOR_UPDATE = Q.userForUpdate.replace('{lock}', ' FOR UPDATE');
 // parses and plans them once: the read of user and state, and a decision's
 // writes as one statement (the compare-and-set, or with no new state just the
 // user id; then the audit rows and the outbox message only if it hit).
-const USER_AND_STATE = { name: 'user-and-state', text: Q.userAndState };
+const USER_AND_STATE = { name: 'user-and-state', text: Q.userAndState, rowMode: 'array' }; // rows as toUserState reads them
 const changeStatement = (target) => `
   WITH hit AS (${target}),
   audit_rows AS (

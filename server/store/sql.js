@@ -57,7 +57,8 @@ export function forPostgres(sql) {
 export const now = () => new Date().toISOString();
 
 export const toUser = (r) => ({ id: r.id, username: r.username, email: r.email, phone: r.phone });
-export const toUserState = (r) => ({ user: toUser(r), state: r.state, version: Number(r.version) });
+/** A row of SQL.userAndState, read as an array (its columns in order): every request reads one. */
+export const toUserState = ([id, username, email, phone, state, version]) => ({ user: { id, username, email, phone }, state, version: Number(version) });
 export const toOutbox = (r) => ({
   id: r.message_id, userId: r.user_id, channel: r.channel, to: r.to_address, text: r.text, createdAt: r.created_at,
   status: r.status, attempts: Number(r.attempts), nextAttemptAt: r.next_attempt_at, settledAt: r.settled_at ?? null, lastError: r.last_error ?? null,

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { privateFile, privateFolder } from '../private-files.js';
 import { migrations } from './migrations.js';
 import { openConnection, writeOperations } from './sqlite-connection.js';
-import { SQL, now, toAudit, toOutbox, toUser, userParams } from './sql.js';
+import { SQL, now, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
 
 export class SqliteStore {
   constructor(path) {
@@ -46,7 +46,7 @@ export class SqliteStore {
   prepare() {
     const db = this.db;
     this.q = Object.fromEntries(['user', 'addUser', 'addState', 'state', 'outbox', 'audit', 'outboxStats'].map((name) => [name, db.prepare(SQL[name])]));
-    // Every request's read, as an array: no object with named keys to build per row.
+    // Every request's read, as an array (toUserState): no object with named keys to build per row.
     this.q.userAndState = db.prepare(SQL.userAndState).raw();
     this.q.userIds = db.prepare(SQL.userIds).pluck();
     this.q.listUsers = db.prepare(SQL.listUsers);
@@ -85,9 +85,7 @@ export class SqliteStore {
   /** The user and their stored state in one read: {user, state, version}, or null. */
   async loadUserState(userId) {
     const row = this.q.userAndState.get(userId);
-    if (!row) return null;
-    const [id, username, email, phone, state, version] = row; // SQL.userAndState's columns, in order
-    return { user: { id, username, email, phone }, state, version: Number(version) };
+    return row ? toUserState(row) : null;
   }
 
   /** The stored state text ('' when none) and its version. */
