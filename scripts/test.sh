@@ -25,6 +25,8 @@ suite "server on PostgreSQL: the same suite against a throwaway PostgreSQL serve
   bash scripts/with-postgres.sh env IDENTITY_MFA_TEST_DB=postgres node --test tests/server/
 suite "scale-out and faults: two sidecar processes on one PostgreSQL, kill -9, PostgreSQL stopped" \
   bash scripts/with-postgres.sh env IDENTITY_MFA_TEST_DB=postgres node --test tests/cluster/
+suite "scale-out on SQLite: two sidecar processes on one SQLite file (each decides its writes under the file's write lock)" \
+  env IDENTITY_MFA_TEST_DB=sqlite node --test tests/cluster/two-processes.test.js
 suite "browser: headless Chromium: every enable vector as in Node (both builds), a Vite app, the demo page" \
   node --test tests/browser/
 suite "types: the shipped .d.ts compile for a TypeScript consumer (browser-safe package; the server)" \

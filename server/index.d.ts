@@ -104,6 +104,37 @@ export interface AuditContext {
   actorAdmin?: boolean | null;
 }
 
+/** What decides a route's write: the host's pepper and keys, the core's settings. */
+export interface DeciderOptions {
+  pepper: Uint8Array | undefined;
+  encryptionKeys: Array<{ kid: string; key: Uint8Array }>;
+  settings: { issuer: string; algorithm: string; digits: number; period: number; bodyLimit: number };
+}
+/** One route's write to decide: the operation, the user, the raw body and what the token says. */
+export interface DecisionRequest {
+  operation: string;
+  userId: string;
+  body: string | Uint8Array;
+  now: number;
+  admin: boolean;
+  stepUp: boolean;
+  /** Users just in time: the user the token describes, or null. */
+  jitUser: User | null;
+  requestId: string;
+  actor: string;
+}
+/** A decided write's answer, once committed. */
+export interface DecisionAnswer {
+  status: number;
+  bodyText: string;
+  retryAfter: number;
+  headers: Record<string, string> | null;
+  events: string[];
+  mfaType: string | null;
+  hostError: string | null;
+  outbound: boolean;
+}
+
 export interface Store {
   /** "sqlite", "postgres", … */
   readonly kind: string;
@@ -122,6 +153,13 @@ export interface Store {
   loadState(userId: string): Promise<{ state: string; version: number }>;
   /** Applies a change atomically; false (and nothing written) when the compare-and-set lost. */
   commit(userId: string, change: Change): Promise<boolean>;
+  /**
+   * Optional: a store that decides the routes' writes inside its own write
+   * transaction (SQLite's writer thread) takes the decider's options (the
+   * pepper, the keys, the core's settings) and returns request → answer.
+   * Without it, the routes read, decide on the event loop and commit().
+   */
+  decider?(options: DeciderOptions): (request: DecisionRequest) => Promise<DecisionAnswer>;
   /** Creates or updates users in one transaction (an absent e-mail or phone is stored as null), each audited (user.created, user.updated) with `by`; resolves to each one's outcome. */
   putUsers(users: User[], by?: AuditContext): Promise<Array<'created' | 'updated' | 'unchanged'>>;
   /** Erases a user: their row, MFA state and outbox messages; the audit trail keeps its rows (no personal data) and gains user.erased. False for an unknown user. */

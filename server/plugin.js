@@ -2,20 +2,14 @@
 // docs/contract.md ("Request validation"): bearer token (1-2), path id (3),
 // owner or admin (4), body size and content type (5-6, by Fastify's parser),
 // then one decision of the core (6-13) on the user's stored state, stored
-// back with a compare-and-set.
-import { decide } from 'identity-mfa';
-import { randomUUID } from 'node:crypto';
-import { ENDPOINTS, ERROR_HEADERS, TIMINGS, USER_ENDPOINTS } from 'identity-mfa/contract';
-import { createNodeHost } from 'identity-mfa/node';
+// back atomically (server/decisions.js).
+import { ENDPOINTS, TIMINGS, USER_ENDPOINTS } from 'identity-mfa/contract';
 import { AuthError, bearerToken } from './auth.js';
+import { createDecider, decideAndCommit, deciderOptions } from './decisions.js';
 import { sendError, sendJson } from './errors.js';
-import { sameUser } from './store/sql.js';
 import { profileUser, userHandlers } from './users.js';
 import { UUID } from './uuid.js';
 
-// Lost compare-and-set races are decided again on the fresh state; past this
-// many, the request fails cleanly rather than spinning.
-const MAX_ATTEMPTS = 8;
 /**
  * Whether the token proves a second factor recent enough for step-up (RFC
  * 9470 max_age, the core's step-up window); an auth_time ahead of now by
@@ -40,16 +34,11 @@ export async function identityMfaRoutes(app, options) {
   const { config, store, verifier, metrics, onOutbox } = options;
   const log = options.log ?? app.log;
   const clock = options.clock ?? Date.now;
-  // The core seals TOTP secrets through this host (AES-256-GCM under the
-  // configured keys, bound to the user id) before a state is stored.
-  const host = createNodeHost({ pepper: config.pepper, encryptionKeys: config.encryptionKeys });
-  const settings = {
-    issuer: config.issuer,
-    algorithm: config.totp.algorithm,
-    digits: config.totp.digits,
-    period: config.totp.period,
-    bodyLimit: config.bodyLimit,
-  };
+  // Decisions (server/decisions.js): reads on the event loop, writes where
+  // the store writes (SQLite: in its writer thread's transaction).
+  const decisionOptions = deciderOptions(config);
+  const decideHere = createDecider(decisionOptions);
+  const decideWrite = store.decider?.(decisionOptions) ?? ((decision) => decideAndCommit(store, decideHere, decision));
 
   // Bodies reach the core as raw bytes: it parses them itself, exactly as a
   // browser running the same core would. One byte over the limit is enough
@@ -120,52 +109,33 @@ export async function identityMfaRoutes(app, options) {
 
   async function handle(operation, request, reply) {
     const userId = request.params.id.toLowerCase();
-    const body = request.body ?? '';
     // Users just in time: the user's own token says who they are (never an
     // admin's); the record is written with the first change, not on a read.
     const jit = config.users === 'token' && !request.auth.admin ? profileUser(request.auth) : null;
     if (jit?.fields) return sendError(reply, 'IDE-0007', { fields: jit.fields });
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const loaded = await store.loadUserState(userId);
-      const user = jit?.user ?? loaded?.user ?? null;
-      const stored = loaded ?? { state: '', version: 0 };
-      const now = clock();
-      const decision = decide(operation, {
-        body,
-        state: stored.state,
-        now,
-        admin: request.auth.admin,
-        stepUp: tokenStepUp(request.auth, now),
-        user: user && { id: userId, username: user.username, email: user.email ?? '', phone: user.phone ?? '' },
-        settings,
-      }, host);
-      if (decision.hostError) log.error({ reqId: request.id, userId, cause: decision.hostError }, 'the MFA host failed (a secret that does not open, or a crypto failure)');
-
-      const at = new Date(now).toISOString();
-      const actor = request.auth.sub;
-      const actorAdmin = request.auth.admin;
-      const audit = decision.audit.map((event) => ({ at, requestId: request.id, event, mfaType: decision.mfaType, actor, actorAdmin }));
-      const change = { audit };
-      if (jit && !(loaded && sameUser(loaded.user, jit.user))) {
-        change.user = jit.user;
-        change.by = { at, requestId: request.id, actor, actorAdmin };
-      }
-      if (decision.newState !== null) {
-        change.state = decision.newState;
-        change.expectedVersion = stored.version;
-      }
-      // The message goes out with the state that knows its code, or not at all.
-      if (decision.outbound) change.outbox = { ...decision.outbound, at, id: randomUUID() };
-      if (user && (change.state !== undefined || audit.length || change.outbox)) {
-        if (!(await store.commit(userId, change))) continue; // another request won: decide again
-      }
-      if (change.outbox) onOutbox?.();
-      for (const event of decision.audit) metrics?.events.inc({ event, mfa_type: decision.mfaType ?? '' });
-      if (decision.retryAfter > 0) reply.header('retry-after', String(decision.retryAfter));
-      if (decision.error) reply.headers(ERROR_HEADERS[decision.error.code] ?? {});
-      return sendJson(reply, decision.status, decision.bodyText);
+    const now = clock();
+    const decision = {
+      operation,
+      userId,
+      body: request.body ?? '',
+      now,
+      admin: request.auth.admin,
+      stepUp: tokenStepUp(request.auth, now),
+      jitUser: jit?.user ?? null,
+      requestId: request.id,
+      actor: request.auth.sub,
+    };
+    // A read decides here; a write where the store writes it.
+    const answer = request.method === 'GET' ? await decideAndCommit(store, decideHere, decision) : await decideWrite(decision);
+    if (!answer) {
+      log.warn({ reqId: request.id, userId }, 'too many concurrent writes to one user');
+      return sendError(reply, 'IDE-0045');
     }
-    log.warn({ reqId: request.id, userId }, 'too many concurrent writes to one user');
-    return sendError(reply, 'IDE-0045');
+    if (answer.hostError) log.error({ reqId: request.id, userId, cause: answer.hostError }, 'the MFA host failed (a secret that does not open, or a crypto failure)');
+    if (answer.outbound) onOutbox?.();
+    for (const event of answer.events) metrics?.events.inc({ event, mfa_type: answer.mfaType ?? '' });
+    if (answer.retryAfter > 0) reply.header('retry-after', String(answer.retryAfter));
+    if (answer.headers) reply.headers(answer.headers);
+    return sendJson(reply, answer.status, answer.bodyText);
   }
 }

@@ -1,9 +1,11 @@
 // What both SQLite connections share: the pragmas, and the writes, which the
 // writer thread runs (sqlite-writer.js): the group transaction that applies
-// many changes at once, each its own compare-and-set; and the outbox relay's
-// claims and settlements.
+// many changes at once, each its own compare-and-set, and decides the
+// routes' writes where it applies them (server/decisions.js); and the outbox
+// relay's claims and settlements.
 import Database from 'better-sqlite3';
-import { SQL, auditParams, now, outboxParams, planUserChange, settleParams, storedUser, toOutbox, userEvent } from './sql.js';
+import { createDecider } from '../decisions.js';
+import { SQL, auditParams, now, outboxParams, planUserChange, settleParams, storedUser, toOutbox, toUserState, userEvent } from './sql.js';
 
 export function openConnection(path) {
   const db = new Database(path);
@@ -36,6 +38,8 @@ export function writeOperations(db) {
   const insertState = db.prepare(SQL.insertStateIfAbsent);
   const updateUser = db.prepare(SQL.updateUser);
   const erase = ['eraseOutbox', 'eraseState', 'eraseUser'].map((name) => db.prepare(SQL[name]));
+  const userAndState = db.prepare(SQL.userAndState).raw();
+  const deciders = new Map(); // id → decideChange (server/decisions.js), one per app
   // One user created or updated, audited with `by` ({at, requestId, actor, actorAdmin}).
   const putOne = (u, by) => {
     const user = storedUser(u);
@@ -67,7 +71,7 @@ export function writeOperations(db) {
   // Each change of a group in a savepoint of its own: one that lost its race
   // leaves nothing, the others still commit.
   const applyAlone = db.transaction((userId, change) => applyOne(userId, change));
-  const group = db.transaction((changes) => changes.map(({ userId, change }) => {
+  const commitOne = ({ userId, change }) => {
     if (!change.user) return applyOne(userId, change);
     try {
       return applyAlone(userId, change);
@@ -75,7 +79,27 @@ export function writeOperations(db) {
       if (error instanceof LostRace) return false;
       throw error;
     }
-  }));
+  };
+  // A route's write, decided on the state it reads and applied, in a
+  // savepoint of its own. The group's transaction holds the write lock from
+  // before the read: no other connection can write in between, so its
+  // compare-and-set cannot lose.
+  const decideAlone = db.transaction((decideChange, request) => {
+    const row = userAndState.get(request.userId);
+    const { answer, change } = decideChange(request, row ? toUserState(row) : null);
+    if (change && !applyOne(request.userId, change)) throw new Error('a compare-and-set lost under the write lock');
+    return answer;
+  });
+  // One that fails (a constraint, a fault) answers { failed } and leaves
+  // nothing; the rest of the group still commits.
+  const decideOne = ({ decider, request }) => {
+    try {
+      return decideAlone(deciders.get(decider), request);
+    } catch (error) {
+      return { failed: error.message };
+    }
+  };
+  const group = db.transaction((items) => items.map((item) => (item.request ? decideOne(item) : commitOne(item))));
   const eraseOne = db.transaction((userId, by) => {
     const [outbox, state, user] = erase;
     outbox.run(userId);
@@ -89,8 +113,13 @@ export function writeOperations(db) {
     if (event) audit.run(...auditParams(event.userId, event));
   });
   return {
-    /** [{userId, change}] → [applied?] */
-    group: (changes) => group.immediate(changes),
+    /** [{userId, change} → applied? | {decider, request} → answer or {failed}] */
+    group: (items) => group.immediate(items),
+    /** Registers deciderOptions (server/decisions.js) under `id`. */
+    decider: (id, options) => {
+      deciders.set(id, createDecider(options));
+      return true;
+    },
     claim: (at, until, limit) => claim.all(until, at, at, limit).map(toOutbox),
     settle: (messageId, outcome, event) => {
       settleOne.immediate(messageId, outcome, event);

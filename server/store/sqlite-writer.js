@@ -4,7 +4,8 @@
 //
 // Group commit: when the thread takes a message, it also takes every message
 // already waiting behind it (receiveMessageOnPort), and consecutive groups of
-// changes become one transaction with one fsync. What arrives while that
+// changes (or of writes to decide, server/decisions.js) become one
+// transaction with one fsync. What arrives while that
 // commits is the next one's: the thread never waits on the event loop for
 // work that is already sent, and a busier server makes fewer, larger commits.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';

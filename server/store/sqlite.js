@@ -5,9 +5,11 @@
 // code "un-consumed" by a lost write could be used twice. Writes go to a
 // writer thread (sqlite-writer.js), which commits every change waiting for it
 // as one transaction: what arrives while one commits shares the next one's
-// fsync, and the event loop keeps serving meanwhile. Reads use this thread's
-// connection (WAL lets them run beside the writer). busy_timeout lets several
-// processes share the file.
+// fsync, and the event loop keeps serving meanwhile. The routes' writes are
+// decided there too (decider(): read, decide, write in that transaction), so
+// the event loop does not read, decide or seal for a write. Reads use this
+// thread's connection (WAL lets them run beside the writer). busy_timeout
+// lets several processes share the file.
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { privateFile, privateFolder } from '../private-files.js';
@@ -26,6 +28,7 @@ export class SqliteStore {
     this.db = openConnection(path);
     this.kind = 'sqlite';
     this.inFlight = new Set(); // commits sent and not yet answered
+    this.deciders = []; // deciderOptions by id, sent again to a new writer
   }
 
   async migrate() {
@@ -114,16 +117,18 @@ export class SqliteStore {
     writer.on('error', lost);
     writer.on('exit', () => lost(new Error('the SQLite writer thread exited')));
     this.writer = writer;
-    this.write = (op, ...args) => {
-      if (this.closed) return Promise.reject(new Error('the SQLite store is closed'));
-      if (!this.writer) this.startWriter();
-      return this.send(op, args);
-    };
     this.send = (op, args) => new Promise((resolve, reject) => {
       const id = next++;
       waiting.set(id, { resolve, reject });
       writer.postMessage({ id, op, args });
     });
+    // A registration that fails fails the decisions that name it, not here.
+    this.deciders.forEach((options, id) => this.send('decider', [id, options]).catch(() => {}));
+    this.write = (op, ...args) => {
+      if (this.closed) return Promise.reject(new Error('the SQLite store is closed'));
+      if (!this.writer) this.startWriter();
+      return this.send(op, args);
+    };
   }
 
   /**
@@ -135,7 +140,27 @@ export class SqliteStore {
    * on the first while this one still decides the next.
    */
   commit(userId, change) {
-    const sent = this.write('group', [{ userId, change }]).then(([applied]) => applied);
+    return this.tracked(this.write('group', [{ userId, change }]).then(([applied]) => applied));
+  }
+
+  /**
+   * The routes' writes, decided in the writer's transaction that applies them
+   * (server/decisions.js): registers `options` (deciderOptions) and returns
+   * request → promise of the answer. Decided at once by the thread that
+   * writes: no lost races to decide again, and the event loop, which is what
+   * limits the sidecar, does not read, decide or seal for a write.
+   */
+  decider(options) {
+    const id = this.deciders.push(options) - 1;
+    this.write('decider', id, options).catch(() => {}); // a failure fails each decision
+    return (request) => this.tracked(this.write('group', [{ decider: id, request }]).then(([answer]) => {
+      if (answer.failed !== undefined) throw new Error(`SQLite write failed: ${answer.failed}`);
+      return answer;
+    }));
+  }
+
+  /** `sent`, counted in flight until it settles (close() waits for it). */
+  tracked(sent) {
     this.inFlight.add(sent);
     const done = () => this.inFlight.delete(sent);
     sent.then(done, done);

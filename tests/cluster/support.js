@@ -1,5 +1,6 @@
-// Sidecar processes on one PostgreSQL database, for the scale-out and fault
-// tests (run by scripts/test.sh under scripts/with-postgres.sh).
+// Sidecar processes on one database, for the scale-out and fault tests: on
+// PostgreSQL (scripts/test.sh runs them under scripts/with-postgres.sh), and
+// the two-process ones on one SQLite file too.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

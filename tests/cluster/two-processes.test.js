@@ -1,4 +1,5 @@
-// Two sidecar processes on one PostgreSQL: the promises hold across them.
+// Two sidecar processes on one database (PostgreSQL, or one SQLite file): the
+// promises hold across them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

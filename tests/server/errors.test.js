@@ -119,3 +119,26 @@ test('a store error inside a commit answers a clean 500 and leaves no partial st
   assert.equal((await ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] })).status, 200);
   assert.deepStrictEqual((await ada.status()).json.recoveryCodesRemaining, 9);
 });
+
+test('a store error in one write fails that request only: the writes sent with it commit', async (t) => {
+  // SQLite commits the writes that reach it together as one transaction:
+  // one that fails must not take the others with it.
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const { secret, recoveryCodes } = (await ada.setup('app')).json;
+  await ada.verify({ mfaType: 'app', secret, passcode: totp(secret, server.clock()) });
+  const others = await Promise.all(Array.from({ length: 8 }, () => userSession(server)));
+
+  await server.raw.failAudit('enable.ok');
+  const [failed, ...setups] = await Promise.all([
+    ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] }),
+    ...others.map((user) => user.setup('app')),
+  ]);
+  expectError(failed, 'IDE-0045');
+  for (const [i, setup] of setups.entries()) {
+    assert.equal(setup.status, 200, setup.text);
+    assert.deepStrictEqual((await others[i].status()).json.pending.map((p) => p.mfaType), ['app']);
+  }
+  assert.deepStrictEqual((await ada.status()).json.methods, []);
+});

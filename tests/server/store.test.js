@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, parseStoreUrl, loadConfig, ConfigError } from 'identity-mfa/server';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { deciderOptions } from '../../server/decisions.js';
 import { storeConformance } from '../store/conformance.js';
-import { BACKEND, testDatabase } from './support/server.js';
+import { BACKEND, testDatabase, testEnv } from './support/server.js';
 
 storeConformance(BACKEND, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-store-'));
@@ -30,3 +33,40 @@ test('backends are chosen by URL scheme; any other scheme is a configuration err
   // A password in a refused URL is not repeated.
   assert.throws(() => parseStoreUrl('mysql://admin:hunter2@db/mfa'), (error) => !error.message.includes('hunter2'));
 });
+
+// SQLite decides the routes' writes in its writer thread, inside the
+// transaction that applies them (server/decisions.js): every write waiting
+// for the thread is one transaction, so each write must see the ones before
+// it and must fail alone.
+test('SQLite: writes decided in one transaction see each other, and one that fails leaves nothing while the rest commit', { skip: BACKEND !== 'sqlite' && 'SQLite only' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-store-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const config = loadConfig(testEnv(dir));
+  const store = await openStore(config.db);
+  t.after(() => store.close());
+  await store.migrate();
+  const [ada, bob] = ['ada', 'bob'].map((name) => ({ id: randomUUID(), username: `${name}@example.com`, email: `${name}@example.com`, phone: '+15550100' }));
+  for (const user of [ada, bob]) await store.addUser(user);
+  const decide = store.decider(deciderOptions(config));
+  assert.equal((await decide(setupOf(ada, 'app'))).status, 200); // registered and working
+  const decider = store.deciders.length - 1;
+
+  const raw = new Database(join(dir, 'test.db'));
+  t.after(() => raw.close());
+  raw.exec(`CREATE TRIGGER fault BEFORE INSERT ON audit WHEN NEW.user_id = '${bob.id}' BEGIN SELECT RAISE(ABORT, 'injected store fault'); END`);
+  const answers = await store.write('group', [setupOf(ada, 'email'), setupOf(bob, 'email'), setupOf(ada, 'sms')].map((request) => ({ decider, request })));
+
+  assert.equal(answers[0].status, 200);
+  assert.match(answers[1].failed, /injected store fault/);
+  assert.equal(answers[2].status, 200);
+  const stored = await store.loadUserState(ada.id);
+  assert.equal(stored.version, 3, 'app, then email and sms in one transaction, each on the state before it');
+  assert.deepStrictEqual(await store.loadUserState(bob.id), { user: bob, state: '', version: 0 });
+  assert.deepStrictEqual((await store.readAudit(bob.id)).length, 0);
+  assert.deepStrictEqual((await store.readAudit(ada.id)).map((a) => a.event), ['setup', 'setup', 'setup']);
+  await assert.rejects(decide(setupOf(bob, 'app')), /SQLite write failed: injected store fault/);
+});
+
+function setupOf(user, mfaType) {
+  return { operation: 'setup', userId: user.id, body: JSON.stringify({ mfaType }), now: Date.now(), admin: false, stepUp: false, jitUser: null, requestId: randomUUID(), actor: user.id };
+}
