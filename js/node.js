@@ -1,7 +1,7 @@
 // The host for Node: HMACs and random bytes from node:crypto, the server's
 // pepper, and (with encryption keys) the sealing of TOTP secrets at rest.
 // The pepper and the keys stay in JavaScript and never enter the core.
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { keyedSha256 } from './keyed-sha256.js';
 import { randomPool } from './random-pool.js';
 import { createSealer } from './sealer.js';
@@ -38,12 +38,36 @@ export function createNodeHost({ pepper, encryptionKeys } = {}) {
 }
 
 // The host's seal/open over a sealer: bytes in and out, as the core calls them.
+//
+// The core seals every secret it opened when it writes the state back, so
+// that a user who signs in moves to the current key by themselves. A secret
+// already under the current key and written back unchanged (a verify, a
+// sign-in) keeps its sealed text instead: sealing it again would cost a
+// cipher set-up on every write and give a text that says the same. The memo
+// is the last secret opened under the current key, until the next open.
 function sealingMethods(sealer) {
+  let opened = null; // { owner, clear, sealed }
   return {
-    seal: (owner, secret) => Buffer.from(sealer.seal(owner, secret)),
-    open: (owner, sealed) => Buffer.from(sealer.open(owner, Buffer.from(sealed).toString('latin1'))),
+    seal(owner, secret) {
+      if (opened && sameBytes(opened.owner, owner) && sameBytes(opened.clear, secret)) return Buffer.from(opened.sealed, 'latin1');
+      return Buffer.from(sealer.seal(owner, secret));
+    },
+    open(owner, sealed) {
+      opened?.clear.fill(0);
+      opened = null;
+      const text = Buffer.from(sealed).toString('latin1');
+      const clear = Buffer.from(sealer.open(owner, text));
+      if (sealer.keyIdOf(text) === sealer.currentKid) opened = { owner: Buffer.from(owner), clear: Buffer.from(clear), sealed: text };
+      return clear;
+    },
     sealer,
   };
+}
+
+// `b`: bytes as the core passes them, or a string as a caller may.
+function sameBytes(a, b) {
+  const bytes = typeof b === 'string' ? Buffer.from(b) : b;
+  return a.length === bytes.length && timingSafeEqual(a, bytes);
 }
 
 /**

@@ -147,3 +147,33 @@ test('decide reads body and state the same from a string, a Buffer and an ArrayB
   assert.equal(status.status, 200);
   assert.equal(status.body.pending[0].mfaType, 'app');
 });
+
+test('a secret written back unchanged keeps its sealed text under the current key; under an older key it moves to the current one', async () => {
+  const { totp } = await import('../vectors/src/reference.mjs');
+  const { storedSecrets } = await mfa.loadIdentityMfa(); // a primitive for tools, as the rekey command uses it
+  const [k1, k2] = ['k1', 'k2'].map((kid) => ({ kid, key: Buffer.alloc(32, kid) }));
+  const before = createNodeHost({ pepper: Buffer.alloc(32, 1), encryptionKeys: [k1] });
+  const after = createNodeHost({ pepper: Buffer.alloc(32, 1), encryptionKeys: [k2, k1] }); // k2 now seals
+  const user = { id: '019c96a0-0c21-71f9-a487-66a1258278a1', username: 'ada@example.com' };
+  const now = Date.UTC(2027, 0, 15, 8, 0, 10);
+  const setup = mfa.decide('setup', { body: '{"mfaType":"app"}', user, now }, before);
+  const { secret, recoveryCodes } = setup.body;
+  const [sealed] = storedSecrets(setup.newState);
+  assert.match(sealed, /^sealed:v1:k1:/);
+
+  const verify = mfa.decide('verify', { body: JSON.stringify({ mfaType: 'app', secret, passcode: totp(secret, now) }), state: setup.newState, user, now }, before);
+  assert.equal(verify.status, 200);
+  assert.notEqual(verify.newState, setup.newState, 'the state was written');
+  assert.deepStrictEqual(storedSecrets(verify.newState), [sealed], 'its secret was not sealed again');
+
+  const enable = mfa.decide('enable', { body: JSON.stringify({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] }), state: verify.newState, user, now }, after);
+  assert.equal(enable.status, 200);
+  const [moved] = storedSecrets(enable.newState);
+  assert.match(moved, /^sealed:v1:k2:/, 'opened under an older key: sealed anew under the current one');
+  assert.equal(after.open(user.id, moved).toString(), secret);
+  // The memo answers only the secret it opened, for its owner.
+  after.open(user.id, moved);
+  assert.notEqual(after.seal(user.id, 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP').toString(), moved);
+  assert.notEqual(after.seal('019c96a0-0c21-71f9-a487-66a1258278a2', secret).toString(), moved);
+  assert.equal(after.seal(user.id, secret).toString(), moved);
+});
