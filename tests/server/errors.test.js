@@ -101,22 +101,28 @@ test('no response carries a stack trace', async (t) => {
   }
 });
 
-test('a store error inside a commit answers a clean 500 and leaves no partial state', async (t) => {
-  const server = await startServer();
-  t.after(() => server.close());
+// A user whose app enrollment is verified, and the body that enables it.
+async function verifiedApp(server) {
   const ada = await userSession(server);
   const { secret, recoveryCodes } = (await ada.setup('app')).json;
   await ada.verify({ mfaType: 'app', secret, passcode: totp(secret, server.clock()) });
+  return { ada, enableBody: { mfaType: 'app', secret, recoveryCode: recoveryCodes[0] } };
+}
+
+test('a store error inside a commit answers a clean 500 and leaves no partial state', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const { ada, enableBody } = await verifiedApp(server);
   const before = await server.raw.state(ada.id);
 
   await server.raw.failAudit('enable.ok');
-  const failed = await ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] });
+  const failed = await ada.enable(enableBody);
   expectError(failed, 'IDE-0045');
   assert.equal(await server.raw.state(ada.id), before, 'the state is as it was');
   assert.deepStrictEqual((await ada.status()).json.methods, []);
 
   await server.raw.clearFault();
-  assert.equal((await ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] })).status, 200);
+  assert.equal((await ada.enable(enableBody)).status, 200);
   assert.deepStrictEqual((await ada.status()).json.recoveryCodesRemaining, 9);
 });
 
@@ -125,14 +131,12 @@ test('a store error in one write fails that request only: the writes sent with i
   // one that fails must not take the others with it.
   const server = await startServer();
   t.after(() => server.close());
-  const ada = await userSession(server);
-  const { secret, recoveryCodes } = (await ada.setup('app')).json;
-  await ada.verify({ mfaType: 'app', secret, passcode: totp(secret, server.clock()) });
+  const { ada, enableBody } = await verifiedApp(server);
   const others = await Promise.all(Array.from({ length: 8 }, () => userSession(server)));
 
   await server.raw.failAudit('enable.ok');
   const [failed, ...setups] = await Promise.all([
-    ada.enable({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] }),
+    ada.enable(enableBody),
     ...others.map((user) => user.setup('app')),
   ]);
   expectError(failed, 'IDE-0045');
