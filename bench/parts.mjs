@@ -18,20 +18,11 @@ import { loadConfig, mintToken } from 'identity-mfa/server';
 import { keyedSha256 } from '../js/keyed-sha256.js';
 import { verifyHs256 } from '../server/hs256.js';
 import { totp } from '../tests/vectors/src/reference.mjs';
+import { median, timePerCall } from './timing.mjs';
 
 const ROUNDS = 5;
-const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
-
-// µs per call of fn(i), i counting from 0 over every call of the run.
-function perCall(fn, calls) {
-  let i = 0;
-  for (let n = 0; n < calls / 4; n++) fn(i++); // warm: optimized before it is timed
-  return median(Array.from({ length: ROUNDS }, () => {
-    const start = process.hrtime.bigint();
-    for (let n = 0; n < calls; n++) fn(i++);
-    return Number(process.hrtime.bigint() - start) / calls / 1000;
-  }));
-}
+// µs per call of fn(i), warmed a quarter of its calls first.
+const perCall = (fn, calls) => timePerCall(fn, { calls, rounds: ROUNDS, warm: calls / 4 }) / 1000;
 
 const print = (name, us) => console.log(`${name.padEnd(44)} ${us.toFixed(2).padStart(7)} µs`);
 

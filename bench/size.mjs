@@ -11,6 +11,7 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { launchChromium } from '../tests/browser/support/chromium.js';
 import { serveFolder } from '../tests/browser/support/static-server.js';
+import { median } from './timing.mjs';
 
 const BUDGET = 60_000;
 const REPEATS = 15;
@@ -29,7 +30,6 @@ function sizes(file) {
   };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const ms = (value) => `${value.toFixed(1)} ms`.padStart(10);
 
 // Runs in the page: the first instance includes fetching the loader module

@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import Ajv from 'ajv';
 import { validateEnableRequest } from 'identity-mfa';
+import { timePerCall } from './timing.mjs';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300000);
 const ROUNDS = 7;
@@ -39,16 +40,7 @@ function ajvValidate(bytes) {
   return check(value) ? { ok: true, value } : { ok: false, status: 400, errors: check.errors };
 }
 
-function measure(fn, input) {
-  const rounds = [];
-  for (let i = 0; i < ITERATIONS / 10; i++) fn(input); // warm up the JIT
-  for (let round = 0; round < ROUNDS; round++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < ITERATIONS; i++) fn(input);
-    rounds.push(Number(process.hrtime.bigint() - start) / ITERATIONS);
-  }
-  return rounds.sort((a, b) => a - b)[ROUNDS >> 1];
-}
+const measure = (fn, input) => timePerCall(() => fn(input), { calls: ITERATIONS, rounds: ROUNDS });
 
 const nativeBinary = new URL('../build/native/bench/identity_mfa_bench_validate', import.meta.url).pathname;
 const bodies = {
