@@ -17,6 +17,12 @@ import { migrations } from './migrations.js';
 import { openConnection, writeOperations } from './sqlite-connection.js';
 import { SQL, now, toAudit, toOutbox, toUser, toUserState, userParams } from './sql.js';
 
+// A small Buffer is a view into one of Node's 8 KB pools, and a message
+// carries a view's whole ArrayBuffer: posted as it is, a body would take the
+// other bytes of its pool (other requests' bodies among them) to the writer.
+// Only the body's own bytes cross.
+const ownBytes = (body) => (typeof body === 'string' || body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body));
+
 export class SqliteStore {
   constructor(path) {
     // 0600 before SQLite opens it: SQLite gives its -wal and -shm the same mode.
@@ -153,7 +159,7 @@ export class SqliteStore {
   decider(options) {
     const id = this.deciders.push(options) - 1;
     this.write('decider', id, options).catch(() => {}); // a failure fails each decision
-    return (request) => this.tracked(this.write('group', [{ decider: id, request }]).then(([answer]) => {
+    return (request) => this.tracked(this.write('group', [{ decider: id, request: { ...request, body: ownBytes(request.body) } }]).then(([answer]) => {
       if (answer.failed !== undefined) throw new Error(`SQLite write failed: ${answer.failed}`);
       return answer;
     }));

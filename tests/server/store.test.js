@@ -67,6 +67,33 @@ test('SQLite: writes decided in one transaction see each other, and one that fai
   await assert.rejects(decide(setupOf(bob, 'app')), /SQLite write failed: injected store fault/);
 });
 
+// A small Buffer views one of Node's 8 KB pools; a message would carry the
+// whole pool to the writer thread, other requests' bodies among them.
+test('SQLite: a body goes to the writer thread as its own bytes, not the pool it was cut from', { skip: BACKEND !== 'sqlite' && 'SQLite only' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-store-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const config = loadConfig(testEnv(dir));
+  const store = await openStore(config.db);
+  t.after(() => store.close());
+  await store.migrate();
+  const ada = { id: randomUUID(), username: 'ada@example.com', email: 'ada@example.com', phone: '' };
+  await store.addUser(ada);
+  const decide = store.decider(deciderOptions(config));
+  const posted = [];
+  const post = store.writer.postMessage.bind(store.writer);
+  store.writer.postMessage = (message) => {
+    posted.push(message);
+    post(message);
+  };
+  const neighbour = Buffer.concat([Buffer.from('{"recoveryCode":"NEIGHBOUR-CODE"}')]);
+  const body = Buffer.concat([Buffer.from(JSON.stringify({ mfaType: 'app' }))]);
+  assert.equal(body.buffer, neighbour.buffer, 'the two bodies share a pool, as two requests\' bodies do');
+  assert.equal((await decide({ ...setupOf(ada, 'app'), body })).status, 200);
+  const sent = posted.find((message) => message.op === 'group').args[0][0].request.body;
+  assert.equal(sent.buffer.byteLength, body.length);
+  assert.deepStrictEqual(Buffer.from(sent), body);
+});
+
 function setupOf(user, mfaType) {
   return { operation: 'setup', userId: user.id, body: JSON.stringify({ mfaType }), now: Date.now(), admin: false, stepUp: false, jitUser: null, requestId: randomUUID(), actor: user.id };
 }
