@@ -13,8 +13,13 @@ import { createNodeHost } from 'identity-mfa/node';
 import { randomUUID } from 'node:crypto';
 import { sameUser } from './store/sql.js';
 
-// Lost compare-and-set races are decided again on the fresh state; past this
-// many, the request fails cleanly rather than spinning.
+// Lost compare-and-set races are decided again on the fresh state. Past
+// OPTIMISTIC_ATTEMPTS, a store that can lock the user's row (PostgreSQL)
+// decides once more under that lock, which cannot lose: many writes to one
+// user at once (a client retrying, two tabs, an attacker) end in answers, not
+// in a 500 for whoever lost the most races. A store that cannot lock fails
+// cleanly past MAX_ATTEMPTS rather than spinning.
+const OPTIMISTIC_ATTEMPTS = 3;
 const MAX_ATTEMPTS = 8;
 
 /**
@@ -98,10 +103,17 @@ function changeOf(request, decision, loaded, stored) {
 
 /**
  * Decides on the event loop: read, decide, compare-and-set; a lost race is
- * decided again on the fresh state. The answer, or null past MAX_ATTEMPTS.
+ * decided again on the fresh state, and after OPTIMISTIC_ATTEMPTS under the
+ * user's row lock where the store has one (store.decideLocked). The answer,
+ * or null past MAX_ATTEMPTS.
  */
 export async function decideAndCommit(store, decideChange, request) {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt === OPTIMISTIC_ATTEMPTS && store.decideLocked) {
+      const answer = await store.decideLocked(request.userId, (loaded) => decideChange(request, loaded));
+      if (answer) return answer;
+      continue; // the user was created meanwhile: decide again, on its row
+    }
     const { answer, change } = decideChange(request, await store.loadUserState(request.userId));
     if (change && !(await store.commit(request.userId, change))) continue; // another request won
     return answer;

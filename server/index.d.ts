@@ -160,6 +160,15 @@ export interface Store {
    * Without it, the routes read, decide on the event loop and commit().
    */
   decider?(options: DeciderOptions): (request: DecisionRequest) => Promise<DecisionAnswer>;
+  /**
+   * Optional, for a store with row locks (PostgreSQL): a decision that cannot
+   * lose its compare-and-set. `decide` runs on the user's state read under
+   * the row's lock, and its change is applied in the same transaction; one
+   * at a time per user in the process. The routes come here after three lost
+   * races. Null when there was no row to lock and the user was created
+   * meanwhile (nothing written).
+   */
+  decideLocked?(userId: string, decide: (loaded: { user: User; state: string; version: number } | null) => { answer: DecisionAnswer; change: Change | null }): Promise<DecisionAnswer | null>;
   /** Creates or updates users in one transaction (an absent e-mail or phone is stored as null), each audited (user.created, user.updated) with `by`; resolves to each one's outcome. */
   putUsers(users: User[], by?: AuditContext): Promise<Array<'created' | 'updated' | 'unchanged'>>;
   /** Erases a user: their row, MFA state and outbox messages; the audit trail keeps its rows (no personal data) and gains user.erased. False for an unknown user. */

@@ -21,6 +21,7 @@ const USER_FOR_UPDATE = Q.userForUpdate.replace('{lock}', ' FOR UPDATE');
 // writes as one statement (the compare-and-set, or with no new state just the
 // user id; then the audit rows and the outbox message only if it hit).
 const USER_AND_STATE = { name: 'user-and-state', text: Q.userAndState, rowMode: 'array' }; // rows as toUserState reads them
+const USER_AND_STATE_LOCKED = { name: 'user-and-state-locked', text: `${Q.userAndState} FOR UPDATE OF s`, rowMode: 'array' };
 const changeStatement = (target) => `
   WITH hit AS (${target}),
   audit_rows AS (
@@ -56,6 +57,7 @@ export class PostgresStore {
     });
     // A backend that dies (a restart, a network cut) must not crash the process.
     this.pool.on('error', () => {});
+    this.lockedDecisions = new Map(); // userId → the last locked decision's end (decideLocked)
   }
 
   async transaction(fn) {
@@ -129,6 +131,44 @@ export class PostgresStore {
       await this.putOne(client, storedUser(change.user), { at: now(), ...change.by });
       return this.applyChange(client, userId, change);
     });
+  }
+
+  /**
+   * A decision that cannot lose its compare-and-set: `decideChange(loaded)`
+   * on the user's state read under its row lock, and its change applied in
+   * the same transaction. Concurrent ones wait for the lock (within the
+   * statement timeout). server/decisions.js comes here after lost races.
+   * Null when there was no row to lock and another request created the user
+   * meanwhile: nothing is written, and the caller decides again.
+   *
+   * One at a time per user in this process: the others wait here, not on the
+   * row lock holding a pooled connection each, so a flood of writes to one
+   * user (one stolen token is enough) cannot take every connection of the
+   * pool from the other users.
+   */
+  async decideLocked(userId, decideChange) {
+    const before = this.lockedDecisions.get(userId);
+    let done;
+    const mine = new Promise((resolve) => { done = resolve; });
+    this.lockedDecisions.set(userId, mine);
+    try {
+      await before;
+      return await this.decideUnderRowLock(userId, decideChange);
+    } finally {
+      done();
+      if (this.lockedDecisions.get(userId) === mine) this.lockedDecisions.delete(userId);
+    }
+  }
+
+  async decideUnderRowLock(userId, decideChange) {
+    const decided = await this.transaction(async (client) => {
+      const { rows } = await client.query({ ...USER_AND_STATE_LOCKED, values: [userId] });
+      const { answer, change } = decideChange(rows[0] ? toUserState(rows[0]) : null);
+      if (change?.user) await this.putOne(client, storedUser(change.user), { at: now(), ...change.by });
+      if (change && !(await this.applyChange(client, userId, change))) return false; // rolled back
+      return { answer };
+    });
+    return decided ? decided.answer : null;
   }
 
   async applyChange(db, userId, change) {

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { openStore, parseStoreUrl, loadConfig, ConfigError } from 'identity-mfa/server';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { deciderOptions } from '../../server/decisions.js';
+import { createDecider, decideAndCommit, deciderOptions } from '../../server/decisions.js';
 import { storeConformance } from '../store/conformance.js';
-import { BACKEND, testDatabase, testEnv } from './support/server.js';
+import { BACKEND, tempDatabase, testDatabase } from './support/server.js';
 
 storeConformance(BACKEND, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-store-'));
@@ -40,8 +40,8 @@ test('backends are chosen by URL scheme; any other scheme is a configuration err
 // it and must fail alone.
 test('SQLite: writes decided in one transaction see each other, and one that fails leaves nothing while the rest commit', { skip: BACKEND !== 'sqlite' && 'SQLite only' }, async (t) => {
   const { dir, config, store } = await migratedStore(t);
-  const [ada, bob] = ['ada', 'bob'].map((name) => ({ id: randomUUID(), username: `${name}@example.com`, email: `${name}@example.com`, phone: '+15550100' }));
-  for (const user of [ada, bob]) await store.addUser(user);
+  const ada = await newUser(store, 'ada', '+15550100');
+  const bob = await newUser(store, 'bob', '+15550100');
   const decide = store.decider(deciderOptions(config));
   assert.equal((await decide(setupOf(ada, 'app'))).status, 200); // registered and working
   const decider = store.deciders.length - 1;
@@ -66,8 +66,7 @@ test('SQLite: writes decided in one transaction see each other, and one that fai
 // whole pool to the writer thread, other requests' bodies among them.
 test('SQLite: a body goes to the writer thread as its own bytes, not the pool it was cut from', { skip: BACKEND !== 'sqlite' && 'SQLite only' }, async (t) => {
   const { config, store } = await migratedStore(t);
-  const ada = { id: randomUUID(), username: 'ada@example.com', email: 'ada@example.com', phone: '' };
-  await store.addUser(ada);
+  const ada = await newUser(store, 'ada');
   const decide = store.decider(deciderOptions(config));
   const posted = [];
   const post = store.writer.postMessage.bind(store.writer);
@@ -86,15 +85,58 @@ test('SQLite: a body goes to the writer thread as its own bytes, not the pool it
   assert.deepStrictEqual(Buffer.from(sent), body);
 });
 
-// A SQLite store in a folder of its own, migrated; both gone after the test.
+// PostgreSQL decides on the event loop and commits with a compare-and-set;
+// a write that keeps losing its race to other writes of the same user must
+// still get its answer (not a 500), and never at the other users' expense.
+test('PostgreSQL: a write that loses every compare-and-set race is decided under the row lock, and lands once', { skip: BACKEND !== 'postgres' && 'PostgreSQL only' }, async (t) => {
+  const { config, store } = await migratedStore(t);
+  const ada = await newUser(store, 'ada');
+  // Another writer gets in before each of this request's commits.
+  const racing = Object.create(store);
+  let overtaken = 0;
+  racing.commit = async (userId, change) => {
+    const fresh = await store.loadUserState(userId);
+    assert.equal(await store.commit(userId, { state: fresh.state, expectedVersion: fresh.version, audit: [] }), true);
+    overtaken++;
+    return store.commit(userId, change);
+  };
+  const answer = await decideAndCommit(racing, createDecider(deciderOptions(config)), setupOf(ada, 'app'));
+  assert.equal(answer?.status, 200, 'an answer, not null (a 500) after the lost races');
+  assert.equal(overtaken, 3, 'three races lost, then the locked decision');
+  assert.equal((await store.loadUserState(ada.id)).version, overtaken + 1);
+  assert.deepStrictEqual((await store.readAudit(ada.id)).map((a) => a.event), ['setup']);
+});
+
+test('PostgreSQL: locked decisions for one user wait in the process, one pooled connection at a time', { skip: BACKEND !== 'postgres' && 'PostgreSQL only' }, async (t) => {
+  const { config, store } = await migratedStore(t);
+  const ada = await newUser(store, 'ada');
+  const decide = createDecider(deciderOptions(config));
+  const inUse = [];
+  const answers = await Promise.all(Array.from({ length: 25 }, () => store.decideLocked(ada.id, (loaded) => {
+    inUse.push(store.pool.totalCount - store.pool.idleCount);
+    return decide(setupOf(ada, 'app'), loaded);
+  })));
+  assert.deepStrictEqual(answers.map((a) => a.status), Array(25).fill(200));
+  assert.deepStrictEqual([...new Set(inUse)], [1], 'one connection checked out whenever a locked decision ran');
+  assert.equal((await store.loadUserState(ada.id)).version, 25, 'each decided on the state the one before it left');
+  assert.equal(store.lockedDecisions.size, 0, 'nothing left waiting');
+});
+
+// A fresh database of this run's backend (a SQLite file in `dir`), its store
+// open and migrated; all gone after the test.
 async function migratedStore(t) {
-  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-store-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const config = loadConfig(testEnv(dir));
+  const { dir, env } = await tempDatabase(t, 'identity-mfa-store-');
+  const config = loadConfig(env);
   const store = await openStore(config.db);
   t.after(() => store.close());
   await store.migrate();
   return { dir, config, store };
+}
+
+async function newUser(store, name, phone = '') {
+  const user = { id: randomUUID(), username: `${name}@example.com`, email: `${name}@example.com`, phone };
+  await store.addUser(user);
+  return user;
 }
 
 function setupOf(user, mfaType) {
