@@ -127,10 +127,13 @@ export class PostgresStore {
   // first, in the same transaction.
   async commit(userId, change) {
     if (!change.user) return this.applyChange(this.pool, userId, change);
-    return this.transaction(async (client) => {
-      await this.putOne(client, storedUser(change.user), { at: now(), ...change.by });
-      return this.applyChange(client, userId, change);
-    });
+    return this.transaction((client) => this.applyWithUser(client, userId, change));
+  }
+
+  // In a transaction: the user a change brings (users just in time), then the change.
+  async applyWithUser(client, userId, change) {
+    if (change.user) await this.putOne(client, storedUser(change.user), { at: now(), ...change.by });
+    return this.applyChange(client, userId, change);
   }
 
   /**
@@ -164,8 +167,7 @@ export class PostgresStore {
     const decided = await this.transaction(async (client) => {
       const { rows } = await client.query({ ...USER_AND_STATE_LOCKED, values: [userId] });
       const { answer, change } = decideChange(rows[0] ? toUserState(rows[0]) : null);
-      if (change?.user) await this.putOne(client, storedUser(change.user), { at: now(), ...change.by });
-      if (change && !(await this.applyChange(client, userId, change))) return false; // rolled back
+      if (change && !(await this.applyWithUser(client, userId, change))) return false; // rolled back
       return { answer };
     });
     return decided ? decided.answer : null;
