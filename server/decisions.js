@@ -84,6 +84,8 @@ export function createDecider({ pepper, encryptionKeys, settings }) {
 // (first write, or changed claims), the new state, the message; null when
 // there is none of these.
 function changeOf(request, decision, loaded, stored) {
+  // Most reads (a status) change nothing: no date to format, no objects.
+  if (!decision.audit.length && decision.newState === null && !decision.outbound) return null;
   const { requestId, actor, admin: actorAdmin, jitUser } = request;
   const at = new Date(request.now).toISOString();
   const audit = decision.audit.map((event) => ({ at, requestId, event, mfaType: decision.mfaType, actor, actorAdmin }));
@@ -98,7 +100,7 @@ function changeOf(request, decision, loaded, stored) {
   }
   // The message goes out with the state that knows its code, or not at all.
   if (decision.outbound) change.outbox = { ...decision.outbound, at, id: randomUUID() };
-  return change.state !== undefined || audit.length || change.outbox ? change : null;
+  return change;
 }
 
 /**
