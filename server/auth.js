@@ -83,46 +83,72 @@ export function createVerifier(config, clock = Date.now, { log, cacheBytes } = {
   const cache = new VerifiedTokens(clock, cacheBytes);
 
   async function verify(token) {
-    const known = cache.get(token);
+    const known = verify.now(token);
     if (known) return known;
-    const identity = await verifyOnce(token);
+    const identity = await verifyAsymmetric(token);
     cache.set(token, identity);
     return identity;
   }
-  /** The identity of a token verified lately, or null: no promise, no await. */
+  /**
+   * A token's identity when it can be known without a promise: verified
+   * lately (the cache), or HS256, verified here. Null when only verify() can
+   * tell (a JWKS token not seen lately); AuthError IDE-0009 when invalid.
+   * A request that brings a new HS256 token costs no event-loop turn either.
+   */
+  verify.now = (token) => {
+    const known = cache.get(token);
+    if (known) return known;
+    const header = tokenHeader(token);
+    if (header?.alg !== 'HS256') return null;
+    const identity = verifySymmetric(token, header);
+    cache.set(token, identity);
+    return identity;
+  };
+  /** The identity of a token verified lately (from the cache), or null. */
   verify.cached = (token) => cache.get(token);
   verify.ready = async () => (jwks ? jwks.ready() : true);
   verify.warm = () => jwks?.warm();
   verify.cache = cache;
   return verify;
 
-  async function verifyOnce(token) {
-    // HS256 by the configured secret, synchronously; anything else is jose's
-    // to verify against the JWKS (a header that does not parse fails there).
-    const header = tokenHeader(token);
-    const symmetric = header?.alg === 'HS256';
-    const key = symmetric ? secret : jwks?.keys;
-    if (!key) throw new AuthError('IDE-0009');
+  // HS256 by the configured secret, synchronously.
+  function verifySymmetric(token, header) {
+    if (!secret) throw new AuthError('IDE-0009');
     try {
-      const options = { issuer: config.jwtIssuer, audience: config.jwtAudience };
-      const payload = symmetric
-        ? verifyHs256(token, key, { ...options, header, now: Math.floor(clock() / 1000) })
-        : (await jwtVerify(token, key, { ...options, algorithms: ASYMMETRIC, requiredClaims: ['exp', 'sub'], currentDate: new Date(clock()) })).payload;
-      if (!payload) throw new AuthError('IDE-0009');
-      if (!symmetric) jwks.fetched?.();
-      const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-      // RFC 8176: the identity provider says the user passed a second factor,
-      // and when (auth_time, RFC 7519 seconds); freshness is judged per request.
-      const mfa = Array.isArray(payload.amr) && payload.amr.includes('mfa') && Number.isFinite(payload.auth_time);
-      return {
-        sub: String(payload.sub), admin: scopes.includes(config.adminScope), exp: payload.exp, nbf: payload.nbf,
-        mfaAt: mfa ? payload.auth_time * 1000 : null,
-        profile: config.users === 'token' ? profileOf(payload, config.userClaims) : null,
-      };
+      const payload = verifyHs256(token, secret, { issuer: config.jwtIssuer, audience: config.jwtAudience, header, now: Math.floor(clock() / 1000) });
+      if (payload) return identityOf(payload);
+    } catch {
+      // a claim that cannot be read as one (a `sub` no string conversion takes)
+    }
+    throw new AuthError('IDE-0009');
+  }
+
+  // Anything but HS256 is jose's to verify against the JWKS (a header that
+  // does not parse fails there).
+  async function verifyAsymmetric(token) {
+    if (!jwks) throw new AuthError('IDE-0009');
+    try {
+      const { payload } = await jwtVerify(token, jwks.keys, {
+        issuer: config.jwtIssuer, audience: config.jwtAudience, algorithms: ASYMMETRIC, requiredClaims: ['exp', 'sub'], currentDate: new Date(clock()),
+      });
+      jwks.fetched?.();
+      return identityOf(payload);
     } catch (error) {
-      if (!symmetric && isFetchFailure(error)) jwks.failed?.(error);
+      if (isFetchFailure(error)) jwks.failed?.(error);
       throw new AuthError('IDE-0009');
     }
+  }
+
+  function identityOf(payload) {
+    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+    // RFC 8176: the identity provider says the user passed a second factor,
+    // and when (auth_time, RFC 7519 seconds); freshness is judged per request.
+    const mfa = Array.isArray(payload.amr) && payload.amr.includes('mfa') && Number.isFinite(payload.auth_time);
+    return {
+      sub: String(payload.sub), admin: scopes.includes(config.adminScope), exp: payload.exp, nbf: payload.nbf,
+      mfaAt: mfa ? payload.auth_time * 1000 : null,
+      profile: config.users === 'token' ? profileOf(payload, config.userClaims) : null,
+    };
   }
 }
 

@@ -233,6 +233,13 @@ export interface Identity { sub: string; admin: boolean; exp: number; nbf?: numb
 /** verify(token) (rejects with code IDE-0008/IDE-0009), and whether keys are loaded. */
 export interface Verifier {
   (token: string): Promise<Identity>;
+  /**
+   * The identity without a promise when it can be known now: a token verified
+   * lately (the cache) or an HS256 one (verified here; an invalid one throws
+   * an error whose `code` is IDE-0009). Null when only the promise can tell
+   * (a JWKS token not seen lately).
+   */
+  now(token: string): Identity | null;
   /** The identity of a token verified lately (from the cache), or null. */
   cached(token: string): Identity | null;
   /** Keys usable (a remote JWKS fetched); tried again while not. */

@@ -106,3 +106,42 @@ test('the verified-token cache is bounded by bytes, not entries, and sweeps what
   assert.equal(cache.bytes, 'fresh'.length + 160);
   assert.equal(DEFAULT_CACHE_BYTES, 16 * 1024 * 1024);
 });
+
+test('verifier.now: an HS256 token is known without a promise, a JWKS one only through the promise', async () => {
+  const { createVerifier, loadConfig } = await import('identity-mfa/server');
+  const { generateKeyPair, exportJWK } = await import('jose');
+  const secret = 's'.repeat(32);
+  const hs = (claims, key = secret) => new SignJWT({ exp: Math.floor(Date.now() / 1000) + 600, ...claims })
+    .setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(key));
+  const base = { IDENTITY_MFA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, IDENTITY_MFA_RECOVERY_PEPPER: Buffer.alloc(32, 9).toString('base64') };
+  const verifier = createVerifier(loadConfig({ ...base, IDENTITY_MFA_JWT_SECRET: secret }));
+
+  const token = await hs({ sub: 'ada' });
+  const identity = verifier.now(token);
+  assert.equal(identity.sub, 'ada', 'verified now, not in a promise');
+  assert.equal(verifier.cached(token), identity, 'and cached');
+  assert.deepStrictEqual(await verifier(token), identity);
+  const forged = await hs({ sub: 'ada' }, 'f'.repeat(32));
+  assert.throws(() => verifier.now(forged), (error) => error.code === 'IDE-0009');
+  await assert.rejects(verifier(forged), (error) => error.code === 'IDE-0009');
+  const mangled = `${token.split('.')[0]}.x.y`;
+  assert.throws(() => verifier.now(mangled), (error) => error.code === 'IDE-0009');
+  // Signed, but its subject converts to no string: refused, not a crash.
+  const odd = await hs({ sub: { toString: 1, valueOf: 1 } });
+  assert.throws(() => verifier.now(odd), (error) => error.code === 'IDE-0009');
+
+  // With a JWKS only: an HS256 token is refused at once; an RS256 one is the promise's.
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-now-'));
+  try {
+    writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES256' }] }));
+    const withJwks = createVerifier(loadConfig({ ...base, IDENTITY_MFA_JWKS: join(dir, 'jwks.json') }));
+    assert.throws(() => withJwks.now(token), (error) => error.code === 'IDE-0009');
+    const es = await new SignJWT({ sub: 'grace', exp: Math.floor(Date.now() / 1000) + 600 }).setProtectedHeader({ alg: 'ES256', kid: 'k' }).sign(privateKey);
+    assert.equal(withJwks.now(es), null);
+    assert.equal((await withJwks(es)).sub, 'grace');
+    assert.equal(withJwks.now(es).sub, 'grace', 'known now, from the cache');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
