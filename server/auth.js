@@ -114,41 +114,44 @@ export function createVerifier(config, clock = Date.now, { log, cacheBytes } = {
   // HS256 by the configured secret, synchronously.
   function verifySymmetric(token, header) {
     if (!secret) throw new AuthError('IDE-0009');
-    try {
-      const payload = verifyHs256(token, secret, { issuer: config.jwtIssuer, audience: config.jwtAudience, header, now: Math.floor(clock() / 1000) });
-      if (payload) return identityOf(payload);
-    } catch {
-      // a claim that cannot be read as one (a `sub` no string conversion takes)
-    }
-    throw new AuthError('IDE-0009');
+    const payload = verifyHs256(token, secret, { issuer: config.jwtIssuer, audience: config.jwtAudience, header, now: Math.floor(clock() / 1000) });
+    if (!payload) throw new AuthError('IDE-0009');
+    return identityOf(payload);
   }
 
   // Anything but HS256 is jose's to verify against the JWKS (a header that
   // does not parse fails there).
   async function verifyAsymmetric(token) {
     if (!jwks) throw new AuthError('IDE-0009');
+    let payload;
     try {
-      const { payload } = await jwtVerify(token, jwks.keys, {
+      ({ payload } = await jwtVerify(token, jwks.keys, {
         issuer: config.jwtIssuer, audience: config.jwtAudience, algorithms: ASYMMETRIC, requiredClaims: ['exp', 'sub'], currentDate: new Date(clock()),
-      });
-      jwks.fetched?.();
-      return identityOf(payload);
+      }));
     } catch (error) {
       if (isFetchFailure(error)) jwks.failed?.(error);
       throw new AuthError('IDE-0009');
     }
+    jwks.fetched?.();
+    return identityOf(payload);
   }
 
+  // A verified payload's identity. A claim that converts to no string (a
+  // `sub` object without toString) is refused, not a crash.
   function identityOf(payload) {
-    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-    // RFC 8176: the identity provider says the user passed a second factor,
-    // and when (auth_time, RFC 7519 seconds); freshness is judged per request.
-    const mfa = Array.isArray(payload.amr) && payload.amr.includes('mfa') && Number.isFinite(payload.auth_time);
-    return {
-      sub: String(payload.sub), admin: scopes.includes(config.adminScope), exp: payload.exp, nbf: payload.nbf,
-      mfaAt: mfa ? payload.auth_time * 1000 : null,
-      profile: config.users === 'token' ? profileOf(payload, config.userClaims) : null,
-    };
+    try {
+      const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+      // RFC 8176: the identity provider says the user passed a second factor,
+      // and when (auth_time, RFC 7519 seconds); freshness is judged per request.
+      const mfa = Array.isArray(payload.amr) && payload.amr.includes('mfa') && Number.isFinite(payload.auth_time);
+      return {
+        sub: String(payload.sub), admin: scopes.includes(config.adminScope), exp: payload.exp, nbf: payload.nbf,
+        mfaAt: mfa ? payload.auth_time * 1000 : null,
+        profile: config.users === 'token' ? profileOf(payload, config.userClaims) : null,
+      };
+    } catch {
+      throw new AuthError('IDE-0009');
+    }
   }
 }
 
