@@ -130,7 +130,7 @@ test('verifier.now: an HS256 token is known without a promise, a JWKS one only t
   const odd = await hs({ sub: { toString: 1, valueOf: 1 } });
   assert.throws(() => verifier.now(odd), (error) => error.code === 'IDE-0009');
 
-  // With a JWKS only: an HS256 token is refused at once; an RS256 one is the promise's.
+  // With a JWKS only: an HS256 token is refused at once; an ES256 one is the promise's.
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-now-'));
   try {
