@@ -2,6 +2,8 @@
 // host when needed, sealed through it when written (state.h).
 #include "identity_mfa/state.h"
 
+#include "identity_mfa/recovery_codes.h"
+
 namespace identity_mfa {
 
 bool open_secret(Secret& secret, std::string_view context, CryptoHost& host) {
@@ -16,6 +18,26 @@ bool open_secret(Secret& secret, std::string_view context, CryptoHost& host) {
     // users who sign in move to a new key by themselves.
     secret.fresh = true;
   }
+  secret.opened = true;
+  return true;
+}
+
+std::optional<std::string> secret_digest(std::string_view clear, std::string_view context, CryptoHost& host) {
+  // A prefix of its own: no recovery code (no ':') or "otp:" message is the same text.
+  std::string message = "secret:";
+  message += context;
+  message += ':';
+  message += clear;
+  auto mac = host.peppered_hash(message);
+  if (!mac) return std::nullopt;
+  return to_hex(*mac);
+}
+
+bool open_by_digest(Secret& secret, std::string_view sent, std::string_view context, CryptoHost& host) {
+  if (secret.opened || secret.digest.empty()) return false;
+  auto digest = secret_digest(sent, context, host);
+  if (!digest || !constant_time_equal(*digest, secret.digest)) return false;
+  secret.clear.assign(sent);
   secret.opened = true;
   return true;
 }

@@ -11,6 +11,7 @@ namespace {
 
 void write_totp(JsonWriter& w, const Secret& secret, const TotpParams& p, int64_t last_step) {
   w.key("secret").string(secret.stored);
+  if (!secret.digest.empty()) w.key("secretDigest").string(secret.digest);
   w.key("algorithm").string(hash_alg_name(p.alg));
   w.key("digits").number(p.digits);
   w.key("period").number(p.period);
@@ -79,6 +80,7 @@ bool read_totp_member(std::string_view key, ondemand::value v, Secret* secret, T
                       int64_t* last_step, bool* known) {
   *known = true;
   if (key == "secret") return read_value(v, &secret->stored);
+  if (key == "secretDigest") return read_value(v, &secret->digest);
   if (key == "digits") return read_value(v, &p->digits) && totp_digits_allowed(p->digits);
   if (key == "period") return read_value(v, &p->period) && totp_period_allowed(p->period);
   if (key == "lastStep") return read_value(v, last_step);

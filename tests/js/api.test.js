@@ -148,7 +148,7 @@ test('decide reads body and state the same from a string, a Buffer and an ArrayB
   assert.equal(status.body.pending[0].mfaType, 'app');
 });
 
-test('a secret written back unchanged keeps its sealed text under the current key; under an older key it moves to the current one', async () => {
+test('a secret written back unchanged keeps its sealed text under the current key; opened under an older key (a sign-in) it moves to the current one', async () => {
   const { totp } = await import('../vectors/src/reference.mjs');
   const { storedSecrets } = await mfa.loadIdentityMfa(); // a primitive for tools, as the rekey command uses it
   const [k1, k2] = ['k1', 'k2'].map((kid) => ({ kid, key: Buffer.alloc(32, kid) }));
@@ -166,9 +166,15 @@ test('a secret written back unchanged keeps its sealed text under the current ke
   assert.notEqual(verify.newState, setup.newState, 'the state was written');
   assert.deepStrictEqual(storedSecrets(verify.newState), [sealed], 'its secret was not sealed again');
 
+  // Enable checks the secret sent back by its digest: nothing is opened, so nothing moves.
   const enable = mfa.decide('enable', { body: JSON.stringify({ mfaType: 'app', secret, recoveryCode: recoveryCodes[0] }), state: verify.newState, user, now }, after);
   assert.equal(enable.status, 200);
-  const [moved] = storedSecrets(enable.newState);
+  assert.deepStrictEqual(storedSecrets(enable.newState), [sealed], 'checked by its digest: not opened, not sealed again');
+
+  const later = now + 60_000; // a step verify did not claim
+  const check = mfa.decide('check', { body: JSON.stringify({ mfaType: 'app', passcode: totp(secret, later) }), state: enable.newState, user, now: later }, after);
+  assert.equal(check.status, 200);
+  const [moved] = storedSecrets(check.newState);
   assert.match(moved, /^sealed:v1:k2:/, 'opened under an older key: sealed anew under the current one');
   assert.equal(after.open(user.id, moved).toString(), secret);
   // The memo answers only the secret it opened, for its owner.

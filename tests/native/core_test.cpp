@@ -211,6 +211,15 @@ struct SealedFixture : ::testing::Test {
   std::string totp_now(const std::string& secret, int64_t now = 1800000000000) {
     return *hotp(host, HashAlg::kSha1, *base32_decode(secret), static_cast<uint64_t>(totp_step(now / 1000, 30)), 6);
   }
+  std::string verify_body(const std::string& secret, const std::string& passcode = "") {
+    return R"({"mfaType":"app","secret":")" + secret + R"(","passcode":")" + (passcode.empty() ? totp_now(secret) : passcode) + R"("})";
+  }
+  std::string enable_body(const std::string& secret, const Decision& setup) {
+    size_t at = setup.body.find("\"recoveryCodes\":[\"") + 18;
+    std::string code = setup.body.substr(at, setup.body.find('"', at) - at);
+    return R"({"mfaType":"app","secret":")" + secret + R"(","recoveryCode":")" + code + R"("})";
+  }
+  std::string peppered_hex(const std::string& message) { return to_hex(*host.peppered_hash(message)); }
 };
 
 TEST_F(SealedFixture, SetupStoresTheSecretOnlySealed) {
@@ -226,34 +235,79 @@ TEST_F(SealedFixture, SetupStoresTheSecretOnlySealed) {
   EXPECT_EQ(stored->front().rfind("sealed:k1:user-a:", 0), 0u);
 }
 
-TEST_F(SealedFixture, StatusOpensNothingAndVerifyOpensOnce) {
+TEST_F(SealedFixture, StatusOpensNothingAndVerifyAndEnableCheckTheSecretByItsDigest) {
   Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
   std::string secret = secret_of(setup);
+  // The digest is the peppered HMAC of the secret for its owner.
+  EXPECT_NE(setup.new_state.find("\"secretDigest\":\"" + peppered_hex("secret:user-a:" + secret) + "\""),
+            std::string::npos);
   EXPECT_EQ(run(Operation::kStatus, "", setup.new_state).status, 200);
   EXPECT_EQ(host.open_calls, 0);
-  std::string body = R"({"mfaType":"app","secret":")" + secret + R"(","passcode":")" + totp_now(secret) + R"("})";
-  Decision verify = run(Operation::kVerify, body, setup.new_state);
+  Decision verify = run(Operation::kVerify, verify_body(secret), setup.new_state);
   EXPECT_EQ(verify.status, 200) << verify.body;
-  EXPECT_EQ(host.open_calls, 1);
-  // The secret it opened is sealed anew under the host's current key.
-  host.kid = "k2";
-  Decision check = run(Operation::kStatus, "", verify.new_state);
-  EXPECT_EQ(host.seal_calls, 2);
-  EXPECT_EQ(stored_secrets(verify.new_state)->front().rfind("sealed:k1:user-a:", 0), 0u);
-  EXPECT_FALSE(check.state_changed);
+  Decision enable = run(Operation::kEnable, enable_body(secret, setup), verify.new_state);
+  EXPECT_EQ(enable.status, 200) << enable.body;
+  // Neither opened the sealed secret, nor sealed it again: it is stored as setup sealed it.
+  EXPECT_EQ(host.open_calls, 0);
+  EXPECT_EQ(host.seal_calls, 1);
+  EXPECT_EQ(stored_secrets(enable.new_state), stored_secrets(setup.new_state));
 }
 
-TEST_F(SealedFixture, ADecisionThatOpensASecretWritesItUnderTheCurrentKey) {
+TEST_F(SealedFixture, AWrongSecretIsRefusedOnTheOpenedSecret) {
   Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
   std::string secret = secret_of(setup);
+  std::string wrong = secret;
+  wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+  Decision verify = run(Operation::kVerify, verify_body(wrong, totp_now(secret)), setup.new_state);
+  EXPECT_EQ(verify.error, ErrorCode::kSecretMismatch);
+  EXPECT_EQ(host.open_calls, 1);
+}
+
+TEST_F(SealedFixture, AStateWithoutADigestOrAnotherPepperStillOpens) {
+  Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
+  std::string secret = secret_of(setup);
+  // A state written before digests: the member is absent.
+  std::string old_state = setup.new_state;
+  size_t at = old_state.find(",\"secretDigest\":\"");
+  ASSERT_NE(at, std::string::npos);
+  old_state.erase(at, old_state.find('"', old_state.find(":\"", at) + 2) + 1 - at);
+  ASSERT_EQ(old_state.find("secretDigest"), std::string::npos);
+  Decision verify = run(Operation::kVerify, verify_body(secret), old_state);
+  EXPECT_EQ(verify.status, 200) << verify.body;
+  EXPECT_EQ(host.open_calls, 1);
+  // Another pepper: the digest does not match, the opened secret does.
+  SealingHost other{"another pepper"};
+  DecisionInput in;
+  in.op = Operation::kVerify;
+  std::string body = verify_body(secret);
+  in.body = body;
+  in.state = setup.new_state;
+  in.now_ms = 1800000000000;
+  in.random = random;
+  in.user.id = "user-a";
+  Decision repeppered = decide(in, other, scratch);
+  EXPECT_EQ(repeppered.status, 200) << repeppered.body;
+  EXPECT_EQ(other.open_calls, 1);
+}
+
+TEST_F(SealedFixture, ASignInOpensTheSecretAndWritesItUnderTheCurrentKey) {
+  Decision setup = run(Operation::kSetup, R"({"mfaType":"app"})", "");
+  std::string secret = secret_of(setup);
+  Decision verify = run(Operation::kVerify, verify_body(secret), setup.new_state);
+  Decision enable = run(Operation::kEnable, enable_body(secret, setup), verify.new_state);
+  ASSERT_EQ(enable.status, 200) << enable.body;
   host.kid = "k2";
-  std::string body = R"({"mfaType":"app","secret":")" + secret + R"(","passcode":")" + totp_now(secret) + R"("})";
-  Decision verify = run(Operation::kVerify, body, setup.new_state);
-  ASSERT_EQ(verify.status, 200) << verify.body;
-  EXPECT_EQ(stored_secrets(verify.new_state)->front().rfind("sealed:k2:user-a:", 0), 0u);
+  int64_t later = 1800000000000 + 60000;  // a step verify did not claim
+  Decision check = run(Operation::kCheck, R"({"mfaType":"app","passcode":")" + totp_now(secret, later) + R"("})",
+                       enable.new_state, "user-a", later);
+  ASSERT_EQ(check.status, 200) << check.body;
+  EXPECT_EQ(host.open_calls, 1);
+  EXPECT_EQ(stored_secrets(check.new_state)->front().rfind("sealed:k2:user-a:", 0), 0u);
+  // The digest goes with the secret: it still checks a secret sent back.
+  EXPECT_NE(check.new_state.find("secretDigest"), std::string::npos);
   // A decision that needs no secret leaves it as it was stored.
-  Decision enable_email = run(Operation::kSetup, R"({"mfaType":"sms"})", setup.new_state);
-  EXPECT_EQ(enable_email.error, ErrorCode::kChannelUnavailable);
+  Decision sms = run(Operation::kSetup, R"({"mfaType":"sms"})", setup.new_state);
+  EXPECT_EQ(sms.error, ErrorCode::kChannelUnavailable);
 }
 
 TEST_F(SealedFixture, ASealedSecretDoesNotOpenForAnotherUser) {
@@ -281,6 +335,9 @@ TEST_F(SealedFixture, ResealMovesEverySecretToTheHostsCurrentKey) {
   auto resealed = reseal_state(setup.new_state, "user-a", host);
   ASSERT_TRUE(resealed);
   EXPECT_EQ(stored_secrets(*resealed)->front().rfind("sealed:k2:user-a:", 0), 0u);
+  // The digest is of the secret, not of its sealed text: it stays.
+  std::string digest = "\"secretDigest\":\"" + peppered_hex("secret:user-a:" + secret_of(setup)) + "\"";
+  EXPECT_NE(resealed->find(digest), std::string::npos);
   EXPECT_FALSE(reseal_state(setup.new_state, "user-b", host));
   EXPECT_FALSE(reseal_state("not json", "user-a", host));
 }

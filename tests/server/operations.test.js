@@ -73,7 +73,7 @@ test('key rotation: secrets sealed under an old key still open; new writes use t
   const old = `old:${randomBytes(32).toString('base64')}`;
   const server = await startServer({ env: { IDENTITY_MFA_ENCRYPTION_KEYS: old } });
   const ada = await userSession(server);
-  const { secret } = (await ada.setup('app')).json;
+  const { secret, recoveryCodes } = (await ada.setup('app')).json;
   assert.match(await server.raw.state(ada.id), /sealed:v1:old:/);
   const { dir, database } = server;
   await server.app.close();
@@ -81,8 +81,14 @@ test('key rotation: secrets sealed under an old key still open; new writes use t
   const rotated = await startServer({ dir, database, env: { IDENTITY_MFA_ENCRYPTION_KEYS: `new:${randomBytes(32).toString('base64')},${old}`, IDENTITY_MFA_JWT_SECRET: server.config.jwtSecret, IDENTITY_MFA_RECOVERY_PEPPER: server.config.pepper.toString('base64') } });
   t.after(() => rotated.close());
   const token = await rotated.token(ada.id);
-  const verify = await rotated.request('POST', `/v1/users/${ada.id}/mfa/verify`, { token, body: { mfaType: 'app', secret, passcode: totp(secret, rotated.clock()) } });
-  assert.equal(verify.status, 200);
+  const post = (what, body) => rotated.request('POST', `/v1/users/${ada.id}/mfa/${what}`, { token, body });
+  assert.equal((await post('verify', { mfaType: 'app', secret, passcode: totp(secret, rotated.clock()) })).status, 200);
+  assert.equal((await post('enable', { mfaType: 'app', secret, recoveryCode: recoveryCodes[0] })).status, 200);
+  // Verify and enable checked the secret sent back by its digest: it is still under the old key.
+  assert.match(await rotated.raw.state(ada.id), /sealed:v1:old:/);
+  // A sign-in opens it (under the old key) to compute its code, and writes it under the new one.
+  rotated.clock.advance(60_000);
+  assert.equal((await post('check', { mfaType: 'app', passcode: totp(secret, rotated.clock()) })).status, 200);
   const state = await rotated.raw.state(ada.id);
   assert.match(state, /sealed:v1:new:/);
   assert.ok(!state.includes('sealed:v1:old:'));

@@ -24,6 +24,10 @@ struct Secret {
   std::string clear;    // the base32 secret, once opened (or made)
   bool opened = false;  // `clear` holds it
   bool fresh = false;   // made, or opened by a sealing host: sealed anew when written
+  // With a sealing host: the hex peppered HMAC of the secret for its owner
+  // (secret_digest), so that a secret sent back is checked without opening
+  // the sealed one. "" in states written before it, or without sealing.
+  std::string digest;
 
   bool empty() const { return stored.empty() && !fresh; }
 };
@@ -102,6 +106,17 @@ std::string serialize_state(const MfaState& state);
 // (`context`: the user id it was sealed for). False when the host failed or
 // the sealed text does not open.
 bool open_secret(Secret& secret, std::string_view context, CryptoHost& host);
+// The digest a sealing host's state keeps beside a secret it makes: the
+// peppered HMAC of "secret:<context>:<clear>", hex (bound to its owner, as
+// the sealed text is). nullopt when the host failed.
+std::optional<std::string> secret_digest(std::string_view clear, std::string_view context, CryptoHost& host);
+// Whether `sent` is the secret, by its digest alone: on a match `secret`
+// counts as opened (its clear text is `sent`, its sealed text is kept as
+// stored). False without a digest or on a mismatch, and then nothing is
+// known: the caller opens the secret and compares, as for a state written
+// before digests (a wrong secret, a changed pepper, a row copied from
+// another user all land there).
+bool open_by_digest(Secret& secret, std::string_view sent, std::string_view context, CryptoHost& host);
 // Seals every fresh secret of `state` into its stored text (in clear when the
 // host does not seal). False when the host failed.
 bool seal_fresh_secrets(MfaState& state, std::string_view context, CryptoHost& host);
