@@ -87,9 +87,10 @@ export async function identityMfaRoutes(app, options) {
     app.route({
       method: route.method,
       url: route.url,
+      exposeHeadRoute: false, // the contract's methods only: HEAD is IDE-0908, as any other
       handler: async (request, reply) => {
         try {
-          return await handle(route.operation, request, reply);
+          return await handle(route, request, reply);
         } catch (error) {
           error.mfaOperation = true; // a store or crypto failure inside an MFA operation: IDE-0045
           throw error;
@@ -103,13 +104,15 @@ export async function identityMfaRoutes(app, options) {
     app.route({
       method: route.method,
       url: route.url,
+      exposeHeadRoute: false,
       config: { adminOnly: true },
       handler: (request, reply) => users[route.operation](request, reply, request.params.id.toLowerCase(),
         { requestId: request.id, actor: request.auth.sub, actorAdmin: true }),
     });
   }
 
-  async function handle(operation, request, reply) {
+  // `route`: the contract's; its GET is a read, decided here.
+  async function handle({ operation, method }, request, reply) {
     const userId = request.params.id.toLowerCase();
     // Users just in time: the user's own token says who they are (never an
     // admin's); the record is written with the first change, not on a read.
@@ -128,7 +131,7 @@ export async function identityMfaRoutes(app, options) {
       actor: request.auth.sub,
     };
     // A read decides here; a write where the store writes it.
-    const answer = request.method === 'GET' ? await decideAndCommit(store, decideHere, decision) : await decideWrite(decision);
+    const answer = method === 'GET' ? await decideAndCommit(store, decideHere, decision) : await decideWrite(decision);
     if (!answer) {
       log.warn({ reqId: request.id, userId }, 'too many concurrent writes to one user');
       return sendError(reply, 'IDE-0045');

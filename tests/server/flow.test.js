@@ -78,3 +78,27 @@ test('a restart keeps the enabled state', async (t) => {
   const regenerate = await ada.call('POST', '/recovery-codes', { passcode: totp(json.secret, server.clock()) });
   assert.equal(regenerate.status, 200);
 });
+
+test('HEAD is no method of the contract: IDE-0908 on the MFA and user routes, and nothing reaches the store writer', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const token = await server.token(ada.id);
+  const admin = await server.token('ops-console', { admin: true });
+  const posted = [];
+  const writer = server.store.writer; // SQLite's writer thread; PostgreSQL has none
+  if (writer) {
+    const post = writer.postMessage.bind(writer);
+    writer.postMessage = (message) => {
+      posted.push(message.op);
+      post(message);
+    };
+  }
+  for (const [path, bearer] of [[`/v1/users/${ada.id}/mfa`, token], [`/v1/users/${ada.id}`, admin]]) {
+    assert.equal((await server.request('GET', path, { token: bearer })).status, 200, path);
+    const head = await server.request('HEAD', path, { token: bearer });
+    assert.equal(head.status, 404, path);
+    assert.equal(head.headers.get('content-type'), 'application/json; charset=utf-8');
+  }
+  assert.deepStrictEqual(posted, []);
+});

@@ -177,8 +177,9 @@ export async function startServer({ env = {}, clock = manualClock(), dir, databa
     const operation = doc.paths[template]?.[method.toLowerCase()];
     const documented = operation?.responses[response.status];
     if (!operation) {
-      // Not a route: the catalog's 404 is the only answer.
-      if (response.json?.code !== 'IDE-0908') throw new Error(`${method} ${path}: undocumented route answered ${response.text}`);
+      // Not a route: the catalog's 404 is the only answer (a HEAD answer has its status and no body).
+      const notFound = method === 'HEAD' ? response.status === 404 && response.text === '' : response.json?.code === 'IDE-0908';
+      if (!notFound) throw new Error(`${method} ${path}: undocumented route answered ${response.status} ${response.text}`);
       return;
     }
     if (!documented) throw new Error(`${method} ${template}: status ${response.status} is not documented`);
