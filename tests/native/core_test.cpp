@@ -194,6 +194,11 @@ struct SealedFixture : ::testing::Test {
 
   Decision run(Operation op, std::string_view body, std::string_view state, std::string id = "user-a",
                int64_t now = 1800000000000) {
+    return run_on(host, op, body, state, std::move(id), now);
+  }
+  // The same decision through another host (another pepper, say).
+  Decision run_on(CryptoHost& with, Operation op, std::string_view body, std::string_view state,
+                  std::string id = "user-a", int64_t now = 1800000000000) {
     DecisionInput in;
     in.op = op;
     in.body = body;
@@ -202,7 +207,7 @@ struct SealedFixture : ::testing::Test {
     in.random = random;
     in.user.id = std::move(id);
     in.user.username = "ada";
-    return decide(in, host, scratch);
+    return decide(in, with, scratch);
   }
   std::string secret_of(const Decision& setup) {
     size_t at = setup.body.find("\"secret\":\"") + 10;
@@ -277,15 +282,7 @@ TEST_F(SealedFixture, AStateWithoutADigestOrAnotherPepperStillOpens) {
   EXPECT_EQ(host.open_calls, 1);
   // Another pepper: the digest does not match, the opened secret does.
   SealingHost other{"another pepper"};
-  DecisionInput in;
-  in.op = Operation::kVerify;
-  std::string body = verify_body(secret);
-  in.body = body;
-  in.state = setup.new_state;
-  in.now_ms = 1800000000000;
-  in.random = random;
-  in.user.id = "user-a";
-  Decision repeppered = decide(in, other, scratch);
+  Decision repeppered = run_on(other, Operation::kVerify, verify_body(secret), setup.new_state);
   EXPECT_EQ(repeppered.status, 200) << repeppered.body;
   EXPECT_EQ(other.open_calls, 1);
 }
