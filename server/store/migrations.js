@@ -93,4 +93,13 @@ export const migrations = [
     sqlite: 'CREATE TABLE health (id INTEGER PRIMARY KEY, at TEXT NOT NULL);',
     postgres: 'CREATE TABLE health (id INTEGER PRIMARY KEY, at TEXT NOT NULL);',
   },
+  {
+    version: 5,
+    // Every write appends audit rows; an index whose key starts with a
+    // random user id put each of them on a page of its own, written to the
+    // log and checkpointed again. The trail is read in time order.
+    description: 'the audit trail is kept in time order only: no per-user index',
+    sqlite: 'DROP INDEX IF EXISTS audit_user;',
+    postgres: 'DROP INDEX IF EXISTS audit_user;',
+  },
 ];

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { createDecider, decideAndCommit, deciderOptions } from '../../server/decisions.js';
 import { storeConformance } from '../store/conformance.js';
+import { migrations } from '../../server/store/migrations.js';
 import { BACKEND, tempDatabase, testDatabase } from './support/server.js';
 
 storeConformance(BACKEND, async () => {
@@ -88,6 +89,36 @@ test('SQLite: a body goes to the writer thread as its own bytes, not the pool it
 // PostgreSQL decides on the event loop and commits with a compare-and-set;
 // a write that keeps losing its race to other writes of the same user must
 // still get its answer (not a 500), and never at the other users' expense.
+// Version 5 drops the audit trail's per-user index (every write added a
+// row to it at a random place). A database migrated before it must keep its
+// trail, readable by user as before.
+test('SQLite: a database of schema version 4 migrates to 5 with its audit trail whole and no per-user index', { skip: BACKEND !== 'sqlite' && 'SQLite only' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-v4-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'v4.db');
+  const userId = randomUUID();
+  const old = new Database(path);
+  old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  for (const m of migrations.filter((m) => m.version <= 4)) {
+    old.exec(m.sqlite);
+    old.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(m.version, '2027-01-01T00:00:00.000Z');
+  }
+  const audit = old.prepare('INSERT INTO audit (at, request_id, user_id, event, mfa_type, actor, actor_admin) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  audit.run('2027-01-15T08:00:00.000Z', 'r1', userId, 'setup', 'app', userId, 0);
+  audit.run('2027-01-15T08:00:05.000Z', 'r2', randomUUID(), 'setup', 'app', null, null);
+  audit.run('2027-01-15T08:00:10.000Z', 'r3', userId, 'enable.ok', 'app', userId, 0);
+  const indexes = (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit'").pluck().all();
+  assert.deepStrictEqual(indexes(old), ['audit_user'], 'the version 4 schema, as it shipped');
+  old.close();
+
+  const store = await openStore({ kind: 'sqlite', path });
+  t.after(() => store.close());
+  assert.deepStrictEqual(await store.migrate(), [5]);
+  assert.deepStrictEqual((await store.readAudit(userId)).map((a) => [a.requestId, a.event]), [['r1', 'setup'], ['r3', 'enable.ok']]);
+  assert.deepStrictEqual((await store.auditLog()).map((a) => a.requestId), ['r1', 'r2', 'r3']);
+  assert.deepStrictEqual(indexes(store.db), []);
+});
+
 test('PostgreSQL: a write that loses every compare-and-set race is decided under the row lock, and lands once', { skip: BACKEND !== 'postgres' && 'PostgreSQL only' }, async (t) => {
   const { config, store } = await migratedStore(t);
   const ada = await newUser(store, 'ada');
