@@ -86,9 +86,6 @@ test('SQLite: a body goes to the writer thread as its own bytes, not the pool it
   assert.deepStrictEqual(Buffer.from(sent), body);
 });
 
-// PostgreSQL decides on the event loop and commits with a compare-and-set;
-// a write that keeps losing its race to other writes of the same user must
-// still get its answer (not a 500), and never at the other users' expense.
 // Version 5 drops the audit trail's per-user index (every write added a
 // row to it at a random place). A database migrated before it must keep its
 // trail, readable by user as before.
@@ -119,6 +116,9 @@ test('SQLite: a database of schema version 4 migrates to 5 with its audit trail 
   assert.deepStrictEqual(indexes(store.db), []);
 });
 
+// PostgreSQL decides on the event loop and commits with a compare-and-set;
+// a write that keeps losing its race to other writes of the same user must
+// still get its answer (not a 500), and never at the other users' expense.
 test('PostgreSQL: a write that loses every compare-and-set race is decided under the row lock, and lands once', { skip: BACKEND !== 'postgres' && 'PostgreSQL only' }, async (t) => {
   const { config, store } = await migratedStore(t);
   const ada = await newUser(store, 'ada');
