@@ -5,7 +5,7 @@ import { TIMINGS } from 'identity-mfa/contract';
 import { createVerifier } from './auth.js';
 import { settingError } from './config.js';
 import { sendError } from './errors.js';
-import { createLoggers, logAccess, requestId } from './logging.js';
+import { createLoggers, requestId } from './logging.js';
 import { createMetrics } from './metrics.js';
 import { openApiText } from './openapi.js';
 import { identityMfaRoutes } from './plugin.js';
@@ -72,7 +72,7 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
   app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime; // a getter that reads the clock: once
     metrics.record(request.routeOptions.url ?? 'unmatched', reply.statusCode, ms / 1000);
-    logAccess(access, request, reply, ms);
+    access(request, reply, ms);
     done();
   });
   // Bodies of anything but the MFA routes are never parsed: a malformed body

@@ -5,6 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { startServer, tempDatabase, userSession } from './support/server.js';
 
 const cli = new URL('../../server/cli.js', import.meta.url).pathname;
@@ -23,6 +26,40 @@ test('one access line per request, with the route and the path but never the que
   assert.ok(line.ms > 0 && line.ms < 60_000, String(line.ms));
   const text = server.logs();
   for (const secret of [ada.token, '123456', 's3cr3t', 'passcode=', 'authorization']) assert.ok(!text.includes(secret), secret);
+});
+
+// A request as a client sends it, bytes and all: fetch would percent-encode
+// what this test needs to reach the server as it is.
+function rawGet(url, path) {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    socket.on('data', (chunk) => { text += chunk; });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+test('the access line is the line pino writes for its fields, escapes and all', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  await ada.status();
+  const odd = '/nowhere/a"b\\c';
+  assert.match(await rawGet(server.url, `${odd}?q="x"`), /^HTTP\/1\.1 404 /);
+  await server.request('GET', '/health/live'); // not logged at info: it must not end up in either line
+  const written = server.logs().split('\n').filter((l) => l.includes('"msg":"request"'));
+  // The status, the OpenAPI document the test server checks answers against, the odd path.
+  assert.deepStrictEqual(written.map((l) => JSON.parse(l).route), ['/v1/users/:id/mfa', '/openapi.json', null]);
+  assert.equal(JSON.parse(written[2]).path, odd);
+  for (const text of written) {
+    const { level, time, pid, hostname, msg, ...fields } = JSON.parse(text);
+    let expected = '';
+    const capture = new Writable({ write(chunk, encoding, done) { expected += chunk; done(); } });
+    pino({ level: 'info', timestamp: () => `,"time":${time}` }, capture)[pino.levels.labels[level]](fields, msg);
+    assert.equal(text + '\n', expected);
+  }
 });
 
 test('health checks and metrics are not logged at info', async (t) => {
@@ -91,4 +128,17 @@ test('identity-mfa serve: logs go out asynchronously and none is lost on a clean
   const paths = new Set(logged.filter((l) => l.msg === 'request').map((l) => l.path));
   assert.equal(paths.size, n, 'every request has its line');
   assert.equal(logged.at(-1).msg, 'closed');
+});
+
+test('lines still gathered in memory are written when the process exits without a shutdown', async () => {
+  const logging = new URL('../../server/logging.js', import.meta.url).href;
+  const script = `import { createLoggers } from ${JSON.stringify(logging)};
+    const { log } = createLoggers({ logLevel: 'info' }, true);
+    for (let i = 0; i < 5; i++) log.info({ i }, 'line');
+    process.exit(3);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c) => { out += c; });
+  assert.equal(await new Promise((resolve) => child.on('exit', resolve)), 3);
+  assert.deepStrictEqual(out.trim().split('\n').map((l) => JSON.parse(l).i), [0, 1, 2, 3, 4]);
 });
