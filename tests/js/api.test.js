@@ -148,6 +148,19 @@ test('decide reads body and state the same from a string, a Buffer and an ArrayB
   assert.equal(status.body.pending[0].mfaType, 'app');
 });
 
+test('short and long texts reach the core as UTF-8, ASCII or not, at every length around the short-text path', () => {
+  const random = new Uint8Array(mfa.randomBytesNeeded).fill(7);
+  const names = ['ada', 'zoë', 'a'.repeat(31) + 'é', 'é' + 'a'.repeat(31), 'x'.repeat(32), 'x'.repeat(33), 'ü'.repeat(32), '名前', 'a😀'];
+  for (const username of names) {
+    for (const issuer of ['Acme', 'Ærø Bank']) {
+      const setup = mfa.decide('setup', { body: '{"mfaType":"app"}', state: '', now: 1_800_000_000_000, random, user: { id: 'u-1', username }, settings: { issuer } }, host);
+      assert.equal(setup.status, 200, `${username}: ${setup.bodyText}`);
+      const label = decodeURIComponent(new URL(setup.body.url).pathname.slice(1));
+      assert.equal(label, `${issuer}:${username}`);
+    }
+  }
+});
+
 test('a secret written back unchanged keeps its sealed text under the current key; opened under an older key (a sign-in) it moves to the current one', async () => {
   const { totp } = await import('../vectors/src/reference.mjs');
   const { storedSecrets } = await mfa.loadIdentityMfa(); // a primitive for tools, as the rekey command uses it
