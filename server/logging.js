@@ -11,6 +11,7 @@
 // through pino, redacted. Fastify's own logger is off: it made a child
 // logger per request.
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import pino from 'pino';
 
@@ -57,7 +58,8 @@ function stdoutDestination() {
  * SonicBoom measures the byte length of what it holds on every write it is
  * given: handed lines one by one, it measured kilobytes per line, and that
  * was most of a line's cost. What is gathered is handed over before any
- * flush, and at exit, where SonicBoom writes what it holds synchronously.
+ * flush; at exit, and by flushSync(), it is written synchronously after what
+ * SonicBoom holds.
  */
 export function gatheredDestination(fd) {
   const GATHER = 4096; // UTF-16 units: a threshold, not an exact byte count
@@ -69,9 +71,22 @@ export function gatheredDestination(fd) {
     gathered = '';
   };
   setInterval(handOver, 1000).unref();
+  // Now, with no write left to the thread pool (at exit none would finish):
+  // what SonicBoom holds, then what is gathered (the newer lines).
+  const writeNow = () => {
+    if (!sonic.destroyed) sonic.flushSync();
+    if (gathered !== '') writeAllSync(fd, gathered);
+    gathered = '';
+  };
   // Before SonicBoom's own handlers, whenever those were registered.
   process.prependListener('beforeExit', handOver);
-  process.prependListener('exit', handOver);
+  process.prependListener('exit', () => {
+    try {
+      writeNow();
+    } catch {
+      // stdout closed, or the disk full: nothing is left to report it to
+    }
+  });
   return {
     write(line) {
       gathered += line;
@@ -81,11 +96,23 @@ export function gatheredDestination(fd) {
       handOver();
       sonic.flush(done);
     },
-    flushSync() {
-      handOver();
-      sonic.flushSync();
-    },
+    flushSync: writeNow,
   };
+}
+
+// All of `text` to `fd` now, as SonicBoom's own flushSync writes: a pipe
+// may take part of it, or none for a moment.
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+function writeAllSync(fd, text) {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length;) {
+    try {
+      at += writeSync(fd, bytes, at);
+    } catch (error) {
+      if (error.code !== 'EAGAIN') throw error;
+      Atomics.wait(PAUSE, 0, 0, 10);
+    }
+  }
 }
 
 // The access line: method, route (null when none matched), path without its
