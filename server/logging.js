@@ -71,7 +71,7 @@ export function gatheredDestination(fd) {
     gathered = '';
   };
   setInterval(handOver, 1000).unref();
-  // Now, with no write left to the thread pool (at exit none would finish):
+  // Now, with no write left to the thread pool (at exit one may never finish):
   // what SonicBoom holds, then what is gathered (the newer lines).
   const writeNow = () => {
     if (!sonic.destroyed) sonic.flushSync();
