@@ -70,9 +70,11 @@ export async function buildApp({ config, store, clock = Date.now, logger = true,
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    const ms = reply.elapsedTime; // a getter that reads the clock: once
-    metrics.record(request.routeOptions.url ?? 'unmatched', reply.statusCode, ms / 1000);
-    access(request, reply, ms);
+    // Getters that read the clock and build an object each time: once each.
+    const ms = reply.elapsedTime;
+    const route = request.routeOptions.url ?? null;
+    metrics.record(route ?? 'unmatched', reply.statusCode, ms / 1000);
+    access(request, reply, ms, route);
     done();
   });
   // Bodies of anything but the MFA routes are never parsed: a malformed body

@@ -29,9 +29,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The sidecar's loggers: { log, access }. `log` is pino's; `access(request,
- * reply, ms)` writes a request's access line. `logger`: false (silent); true
- * (stdout, asynchronous: what `serve` runs); or pino options of a caller's
- * (tests pass a stream).
+ * reply, ms, route)` writes a request's access line (`route`: the matched
+ * route's URL, or null). `logger`: false (silent); true (stdout,
+ * asynchronous: what `serve` runs); or pino options of a caller's (tests
+ * pass a stream).
  */
 export function createLoggers(config, logger) {
   if (logger === false) return { log: pino({ level: 'silent' }), access: () => {} };
@@ -121,8 +122,7 @@ function accessLogger(stream, level) {
   const threshold = pino.levels.values[level] ?? Infinity; // 'silent'
   // pino's default fields after the time: its `base`, the process and host.
   const base = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())}`;
-  return (request, reply, ms) => {
-    const route = request.routeOptions.url ?? null;
+  return (request, reply, ms, route) => {
     const number = QUIET_ROUTES.has(route) ? pino.levels.values.debug : pino.levels.values.info;
     if (number < threshold) return;
     const { url } = request.raw;
