@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { TIMINGS } from 'identity-mfa/contract';
 import { createVerifier } from './auth.js';
 import { settingError } from './config.js';
-import { sendError } from './errors.js';
+import { sendError } from './replies.js';
 import { createLoggers, requestId } from './logging.js';
 import { createMetrics } from './metrics.js';
 import { openApiText } from './openapi.js';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mintToken } from '../auth.js';
 import { isLoopback, outboxCommand } from './prepare.js';
-import { sendError } from '../errors.js';
+import { sendError } from '../replies.js';
 
 const PAGE = new URL('./page/', import.meta.url);
 const VENDOR = new URL('./vendor/', import.meta.url);

@@ -94,3 +94,31 @@ test('timeouts and the cap come from the configuration, with safe defaults', asy
   assert.equal(app.server.keepAliveTimeout, 72000);
   assert.equal(app.server.maxConnections, 512);
 });
+
+test('a client that leaves before its answer is written: the decision stands, and the sidecar keeps serving', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ada = await userSession(server);
+  const leaving = open(server.url);
+  await leaving.connected;
+  const body = '{"mfaType":"app"}';
+  // The whole request, then the connection closed from this side at once:
+  // the answer (written at the end of the turn that decides it) finds a
+  // closed socket.
+  leaving.socket.end(`POST /v1/users/${ada.id}/mfa/setup HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ada.token}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  leaving.socket.destroy();
+  await leaving.ended;
+  // The setup was decided and stored even so: its pending factor shows.
+  for (;;) {
+    const { state } = await server.store.loadState(ada.id);
+    if (state !== '') break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const status = await ada.status();
+  assert.equal(status.status, 200);
+  assert.equal(status.json.pending[0].mfaType, 'app');
+  const other = await userSession(server);
+  assert.equal((await other.setup('app')).status, 200);
+  assert.doesNotMatch(server.logs(), /"level":50/, 'nothing logged as an error');
+});
