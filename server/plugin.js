@@ -19,6 +19,23 @@ function tokenStepUp(auth, now) {
   return auth.mfaAt !== null && auth.mfaAt !== undefined && auth.mfaAt > now - TIMINGS.stepUpMs && auth.mfaAt <= now + TIMINGS.clockSkewMs;
 }
 
+/**
+ * A route handler for `work(request, reply)`, an async function that sends
+ * its answer itself (at the end of the turn: server/replies.js). Fastify is
+ * given nothing to wait on: an async handler would have to return the
+ * reply, and Fastify would then watch the response's stream until it ends
+ * (listeners added and removed on every request) for no use. A failure goes
+ * to the error handler, after `mark(error)`.
+ */
+function answering(work, mark = () => {}) {
+  return (request, reply) => {
+    work(request, reply).catch((error) => {
+      mark(error);
+      reply.send(error);
+    });
+  };
+}
+
 /** Endpoints of the contract in Fastify's path syntax. */
 const fastifyRoutes = (endpoints) => endpoints.map(({ method, path, operation }) => ({ method, url: path.replace(/\{(\w+)\}/g, ':$1'), operation }));
 /** The MFA routes the core decides, in Fastify's path syntax. */
@@ -88,14 +105,9 @@ export async function identityMfaRoutes(app, options) {
       method: route.method,
       url: route.url,
       exposeHeadRoute: false, // the contract's methods only: HEAD is IDE-0908, as any other
-      handler: async (request, reply) => {
-        try {
-          return await handle(route, request, reply);
-        } catch (error) {
-          error.mfaOperation = true; // a store or crypto failure inside an MFA operation: IDE-0045
-          throw error;
-        }
-      },
+      handler: answering((request, reply) => handle(route, request, reply), (error) => {
+        error.mfaOperation = true; // a store or crypto failure inside an MFA operation: IDE-0045
+      }),
     });
   }
   // The user routes: the hook above lets only admin tokens through.
@@ -106,8 +118,8 @@ export async function identityMfaRoutes(app, options) {
       url: route.url,
       exposeHeadRoute: false,
       config: { adminOnly: true },
-      handler: (request, reply) => users[route.operation](request, reply, request.params.id.toLowerCase(),
-        { requestId: request.id, actor: request.auth.sub, actorAdmin: true }),
+      handler: answering((request, reply) => users[route.operation](request, reply, request.params.id.toLowerCase(),
+        { requestId: request.id, actor: request.auth.sub, actorAdmin: true })),
     });
   }
 
