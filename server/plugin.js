@@ -22,10 +22,10 @@ function tokenStepUp(auth, now) {
 /**
  * A route handler for `work(request, reply)`, an async function that sends
  * its answer itself (at the end of the turn: server/replies.js). Fastify is
- * given nothing to wait on: an async handler would have to return the
- * reply, and Fastify would then watch the response's stream until it ends
- * (listeners added and removed on every request) for no use. A failure goes
- * to the error handler, after `mark(error)`.
+ * given nothing to wait on: an async handler would have to return the reply
+ * (or Fastify sends an empty one once it resolves), and Fastify would then
+ * watch the response's stream until it ends, for no use. A failure goes to
+ * the error handler, after `mark(error)`.
  */
 function answering(work, mark = () => {}) {
   return (request, reply) => {

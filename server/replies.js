@@ -3,13 +3,18 @@
 // catalog's, built by the package's errorBody().
 import { catalogEntry, errorBody } from 'identity-mfa/catalog';
 
+// These send and return nothing. A handler (or an async function it awaits)
+// that returned the reply would hand Fastify a thenable, which Fastify waits
+// on by watching the response's stream until it ends: listeners added and
+// removed on every request, for no use.
+
 /** Sends `text`, a JSON document, with `status`, now. */
 export function sendJson(reply, status, text) {
-  return reply.code(status).type('application/json; charset=utf-8').send(text);
+  reply.code(status).type('application/json; charset=utf-8').send(text);
 }
 
 export function sendError(reply, code, { status, fields } = {}) {
-  return sendJson(reply, status ?? catalogEntry(code).status, JSON.stringify(errorBody(code, fields)));
+  sendJson(reply, status ?? catalogEntry(code).status, JSON.stringify(errorBody(code, fields)));
 }
 
 // The routes' answers are written together at the end of the event-loop
@@ -23,13 +28,14 @@ export function sendError(reply, code, { status, fields } = {}) {
 const waiting = [];
 
 /**
- * Sends `text` with `status` at the end of this event-loop turn; returns the
- * reply, which an async route handler returns (Fastify then waits for it).
+ * Sends `text` with `status` at the end of this event-loop turn. Only from a
+ * handler that gives Fastify nothing to wait on (server/plugin.js,
+ * answering()): an async handler that resolves before its reply is sent
+ * has Fastify send an empty one.
  */
 export function sendJsonAtTurnEnd(reply, status, text) {
   if (waiting.length === 0) setImmediate(writeWaiting);
   waiting.push(reply, status, text);
-  return reply;
 }
 
 function writeWaiting() {
