@@ -14,6 +14,10 @@
 //               and enable for 20 000 users of a SQLite file, decided and
 //               committed in groups of five (synchronous=FULL), CPU per
 //               write, the kernel's side of the fsync included
+//   read        a status request's read of user and state on a SQLite file
+//               of 20 000 users (the event loop's connection), each read in
+//               its own read transaction as the server does it, beside 16
+//               reads to one transaction
 //   access line the sidecar's access line to a file, CPU per line, beside
 //               the same line through pino and its asynchronous destination
 //               (4 KB a write): the event loop turns every 16 lines, as it
@@ -60,6 +64,7 @@ if (!isMainThread) {
   hmacs();
   await handOff();
   await writer();
+  await reads();
   await accessLines();
 }
 
@@ -188,6 +193,41 @@ async function writer() {
     print(`writer: enable, ${GROUP} a commit, CPU per write`, enable.us);
   } finally {
     db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// The event loop's read of a user and their state (store.loadUserState), a
+// random user each time. In WAL mode each read transaction takes and drops
+// a shared lock on the -shm file; 16 reads to one transaction show its price.
+async function reads() {
+  const USERS = 20000;
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-parts-'));
+  const config = loadConfig({
+    IDENTITY_MFA_DB: `sqlite:${join(dir, 'parts.db')}`,
+    IDENTITY_MFA_JWT_SECRET: randomBytes(32).toString('base64url'),
+    IDENTITY_MFA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    IDENTITY_MFA_RECOVERY_PEPPER: randomBytes(32).toString('base64'),
+  });
+  const store = await openStore(config.db);
+  try {
+    await store.migrate();
+    const users = Array.from({ length: USERS }, () => randomUUID());
+    await store.putUsers(users.map((id) => ({ id, username: id })), { at: new Date().toISOString(), requestId: null, actor: 'bench', actorAdmin: true });
+    const pick = (i) => users[(i * 7919) % USERS];
+    const read = (i) => {
+      if (!store.q.userAndState.get(pick(i))) throw new Error('the bench read no user');
+    };
+    print('read: user and state, a transaction each', perCall(read, 200000));
+    const begin = store.db.prepare('BEGIN');
+    const commit = store.db.prepare('COMMIT');
+    print('read: user and state, 16 to a transaction', perCall((i) => {
+      if (i % 16 === 0) begin.run();
+      read(i);
+      if (i % 16 === 15) commit.run();
+    }, 200000));
+  } finally {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

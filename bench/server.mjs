@@ -24,6 +24,8 @@
 //   --users N         users per write workload (default 30000; a workload
 //                     that runs out is timed by its own clock)
 //   --warmup N        seconds of the same workload before each row (default 3)
+//   --status-only     the ceilings and the status row alone (quick A/B runs
+//                     of the read path: run it on each of two commits, in turn)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -44,6 +46,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     users: { type: 'string', default: '30000' },
     warmup: { type: 'string', default: '3' },
+    'status-only': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -262,7 +265,7 @@ async function sidecarRows(workers) {
   const config = loadConfig(env);
   const label = (name) => (workers > 1 ? `${name} (${workers} workers)` : name);
   const pools = { setup: [], pair: [] };
-  for (const pool of Object.keys(pools)) pools[pool] = Array.from({ length: USERS }, () => randomUUID());
+  if (!values['status-only']) for (const pool of Object.keys(pools)) pools[pool] = Array.from({ length: USERS }, () => randomUUID());
   const status = randomUUID();
   await seedUsers(config, [status, ...pools.setup, ...pools.pair]);
   const token = {};
@@ -275,6 +278,7 @@ async function sidecarRows(workers) {
   try {
     // Status as a client polls it: one user, one token (verified once, then cached).
     measured(label('status'), (seconds) => wrk(`${url}${path(status)}`, { headers: [`Authorization: Bearer ${token[status]}`], seconds }), pid);
+    if (values['status-only']) return;
 
     measuredOnce(label('setup'), dir, url, pools.setup, (id) => ['POST', path(id, '/setup'), token[id], '{"mfaType":"app"}'], pid);
 

@@ -6,7 +6,7 @@
 import { ENDPOINTS, TIMINGS, USER_ENDPOINTS } from 'identity-mfa/contract';
 import { AuthError, bearerToken } from './auth.js';
 import { createDecider, decideAndCommit, deciderOptions } from './decisions.js';
-import { sendError, sendJsonAtTurnEnd } from './replies.js';
+import { sendError, sendAnswer } from './replies.js';
 import { profileUser, userHandlers } from './users.js';
 import { UUID } from './uuid.js';
 
@@ -153,6 +153,6 @@ export async function identityMfaRoutes(app, options) {
     for (const event of answer.events) metrics?.events.inc({ event, mfa_type: answer.mfaType ?? '' });
     if (answer.retryAfter > 0) reply.header('retry-after', String(answer.retryAfter));
     if (answer.headers) reply.headers(answer.headers);
-    return sendJsonAtTurnEnd(reply, answer.status, answer.bodyText);
+    return sendAnswer(reply, answer.status, answer.bodyText);
   }
 }

@@ -23,23 +23,34 @@ export function sendError(reply, code, { status, fields } = {}) {
 // write to a socket wakes the thread that reads the other end; a client on
 // the same machine (a sidecar's) is woken once for the turn's answers, not
 // once for each, and the next turn finds its requests together. Under load
-// that was a third of a status request's CPU (docs/performance.md); alone,
-// an answer waits only for the rest of its own turn.
+// that was half of a status request's CPU (docs/performance.md).
+//
+// Only while turns have several answers: when the last turn had one (a
+// quiet sidecar, one client), an answer goes at once. Held to the turn's
+// end, it would reach the client after this thread had gone idle, and the
+// client's next request would have to wake it: with one connection that
+// cost more CPU per request than gathering saved, and a little latency.
 const waiting = [];
+let answersThisTurn = 0;
+let gathering = false; // whether the last turn with answers had more than one
 
 /**
- * Sends `text` with `status` at the end of this event-loop turn. Only from a
- * handler that gives Fastify nothing to wait on (server/plugin.js,
- * answering()): an async handler that resolves before its reply is sent
- * has Fastify send an empty one.
+ * Sends `text` with `status`, at the end of this event-loop turn while turns
+ * have several answers (at once otherwise). Only from a handler that gives
+ * Fastify nothing to wait on (server/plugin.js, answering()): an async
+ * handler that resolves before its reply is sent has Fastify send an empty
+ * one.
  */
-export function sendJsonAtTurnEnd(reply, status, text) {
-  if (waiting.length === 0) setImmediate(writeWaiting);
-  waiting.push(reply, status, text);
+export function sendAnswer(reply, status, text) {
+  if (answersThisTurn++ === 0) setImmediate(endTurn);
+  if (gathering) waiting.push(reply, status, text);
+  else sendJson(reply, status, text);
 }
 
-function writeWaiting() {
-  // Answers queued while these are written (none today) wait for the next turn.
+function endTurn() {
+  gathering = answersThisTurn > 1;
+  answersThisTurn = 0;
+  // Answers given while these are written (none today) belong to the next turn.
   const batch = waiting.splice(0);
   for (let i = 0; i < batch.length; i += 3) {
     const reply = batch[i];

@@ -5,7 +5,7 @@
 // from (a PUT body, a token's claims, a row of an import), are checked by
 // the core as a PUT body.
 import { validateRequest } from 'identity-mfa';
-import { sendError, sendJsonAtTurnEnd } from './replies.js';
+import { sendError, sendAnswer } from './replies.js';
 
 /**
  * The user `body` (a PUT body: JSON text or bytes) describes for `id`:
@@ -41,7 +41,7 @@ export function profileUser(identity) {
 
 /** A stored user as the User schema answers it. */
 const userBody = (user) => ({ id: user.id, username: user.username, email: user.email ?? null, phone: user.phone ?? null });
-const send = (reply, body) => sendJsonAtTurnEnd(reply, 200, JSON.stringify(body));
+const send = (reply, body) => sendAnswer(reply, 200, JSON.stringify(body));
 
 /**
  * The handler of each user route, by operation: (request, reply, userId, by)
@@ -51,7 +51,7 @@ export function userHandlers({ store, config }) {
   return {
     'put-user': async (request, reply, userId, by) => {
       const { user, error } = checkUser(userId, request.body ?? '', { bodyLimit: config.bodyLimit });
-      if (error) return sendJsonAtTurnEnd(reply, error.status, JSON.stringify(error.error));
+      if (error) return sendAnswer(reply, error.status, JSON.stringify(error.error));
       const [outcome] = await store.putUsers([user], by);
       return send(reply, { ...userBody(user), created: outcome === 'created' });
     },

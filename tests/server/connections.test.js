@@ -103,8 +103,7 @@ test('a client that leaves before its answer is written: the decision stands, an
   await leaving.connected;
   const body = '{"mfaType":"app"}';
   // The whole request, then the connection closed from this side at once:
-  // the answer (written at the end of the turn that decides it) finds a
-  // closed socket.
+  // the answer, decided later, finds a closed socket.
   leaving.socket.end(`POST /v1/users/${ada.id}/mfa/setup HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ada.token}\r\n` +
     `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
   leaving.socket.destroy();
