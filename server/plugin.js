@@ -21,7 +21,7 @@ function tokenStepUp(auth, now) {
 
 /**
  * A route handler for `work(request, reply)`, an async function that sends
- * its answer itself (at the end of the turn: server/replies.js). Fastify is
+ * its answer itself (server/replies.js: sendAnswer, sendError). Fastify is
  * given nothing to wait on: an async handler would have to return the reply
  * (or Fastify sends an empty one once it resolves), and Fastify would then
  * watch the response's stream until it ends, for no use. A failure goes to
@@ -153,6 +153,6 @@ export async function identityMfaRoutes(app, options) {
     for (const event of answer.events) metrics?.events.inc({ event, mfa_type: answer.mfaType ?? '' });
     if (answer.retryAfter > 0) reply.header('retry-after', String(answer.retryAfter));
     if (answer.headers) reply.headers(answer.headers);
-    return sendAnswer(reply, answer.status, answer.bodyText);
+    sendAnswer(reply, answer.status, answer.bodyText);
   }
 }

@@ -121,3 +121,25 @@ test('a client that leaves before its answer is written: the decision stands, an
   assert.equal((await other.setup('app')).status, 200);
   assert.doesNotMatch(server.logs(), /"level":50/, 'nothing logged as an error');
 });
+
+test('answers of busy turns, gathered and written together, each reach their own request', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const sessions = [];
+  for (let i = 0; i < 24; i++) sessions.push(await userSession(server, { username: `user${i}@example.com`, email: `user${i}@example.com` }));
+  // Every user at once, over many connections, as a busy client does: each
+  // answer, as it arrives, brings that user's next request, so the
+  // requests of a turn are decided together and their answers leave
+  // together at its end (after the first busy turn).
+  const answers = await Promise.all(sessions.map(async (s) => {
+    const before = [await s.status(), await s.status()];
+    const setup = await s.setup('app');
+    return { before, setup, after: await s.status() };
+  }));
+  answers.forEach(({ before, setup, after }, i) => {
+    for (const status of before) assert.deepStrictEqual([status.status, status.json.pending], [200, []], `user${i}`);
+    assert.equal(setup.status, 200);
+    assert.match(setup.json.url, new RegExp(`^otpauth://totp/identity-mfa:user${i}%40example\\.com\\?secret=${setup.json.secret}&`));
+    assert.equal(after.json.pending[0].mfaType, 'app', `user${i}`);
+  });
+});
