@@ -152,13 +152,7 @@ async function handOff() {
 async function writer() {
   const USERS = 20000;
   const GROUP = 5;
-  const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-parts-'));
-  const config = loadConfig({
-    IDENTITY_MFA_DB: `sqlite:${join(dir, 'parts.db')}`,
-    IDENTITY_MFA_JWT_SECRET: randomBytes(32).toString('base64url'),
-    IDENTITY_MFA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-    IDENTITY_MFA_RECOVERY_PEPPER: randomBytes(32).toString('base64'),
-  });
+  const { dir, config } = sqliteConfig();
   const store = await openStore(config.db);
   await store.migrate();
   await store.close();
@@ -197,11 +191,8 @@ async function writer() {
   }
 }
 
-// The event loop's read of a user and their state (store.loadUserState), a
-// random user each time. In WAL mode each read transaction takes and drops
-// a shared lock on the -shm file; 16 reads to one transaction show its price.
-async function reads() {
-  const USERS = 20000;
+// A configuration with fresh secrets and a SQLite file in a folder of its own.
+function sqliteConfig() {
   const dir = mkdtempSync(join(tmpdir(), 'identity-mfa-parts-'));
   const config = loadConfig({
     IDENTITY_MFA_DB: `sqlite:${join(dir, 'parts.db')}`,
@@ -209,6 +200,15 @@ async function reads() {
     IDENTITY_MFA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     IDENTITY_MFA_RECOVERY_PEPPER: randomBytes(32).toString('base64'),
   });
+  return { dir, config };
+}
+
+// The event loop's read of a user and their state (store.loadUserState), a
+// random user each time. In WAL mode each read transaction takes and drops
+// a shared lock on the -shm file; 16 reads to one transaction show its price.
+async function reads() {
+  const USERS = 20000;
+  const { dir, config } = sqliteConfig();
   const store = await openStore(config.db);
   try {
     await store.migrate();
