@@ -203,8 +203,9 @@ function sqliteConfig() {
   return { dir, config };
 }
 
-// The event loop's read of a user and their state (store.loadUserState), a
-// random user each time. In WAL mode each read transaction takes and drops
+// The event loop's read of a user and their state: the statement
+// store.loadUserState runs, called directly (its promise is not part of the
+// read), a random user each time. In WAL mode each read transaction takes and drops
 // a shared lock on the -shm file; 16 reads to one transaction show its price.
 async function reads() {
   const USERS = 20000;
